@@ -1,0 +1,82 @@
+// The export worker process: reads the environment, connects to Temporal, the database and AWS,
+// and runs the export workflows and activities until SIGINT/SIGTERM.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
+import { createExportActivities } from '@log-exporter/activities';
+import { CustomerCredentials, CustomerS3Clients } from '@log-exporter/aws';
+import { EnvError, createLogger, parseEnv, workerEnvSchema } from '@log-exporter/config';
+import { openStore } from '@log-exporter/store';
+import { createExportWorker } from './export-worker';
+
+async function main(): Promise<void> {
+  const env = parseEnv(workerEnvSchema);
+  const logger = createLogger({ name: 'worker', level: env.LOG_LEVEL });
+
+  const sdkLogger = logger.child({ component: 'temporal-sdk' });
+  Runtime.install({
+    logger: new DefaultLogger(toSdkLevel(env.LOG_LEVEL), (entry) => {
+      const level = entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
+      sdkLogger[level](entry.meta ?? {}, entry.message);
+    }),
+  });
+
+  const store = await openStore(env.DATABASE_URL);
+  const aws = { region: env.AWS_REGION, ...(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {}) };
+  const credentials = new CustomerCredentials({ ...aws, exporterAccountId: env.EXPORTER_AWS_ACCOUNT_ID });
+  const s3 = new CustomerS3Clients(credentials, aws);
+  const activities = createExportActivities({
+    store,
+    credentials,
+    s3,
+    logger,
+    settings: { settleDelayMs: env.EXPORT_SETTLE_DELAY, maxRecordsPerPart: env.EXPORT_PART_MAX_RECORDS },
+  });
+
+  const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
+  const bundle = join(__dirname, 'workflow-bundle.js');
+  const worker = await createExportWorker({
+    connection,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    activities,
+    ...(existsSync(bundle) ? { workflowBundlePath: bundle } : {}),
+  });
+  logger.info(
+    { temporal: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, database: store.kind },
+    'worker started',
+  );
+  try {
+    await worker.run();
+  } finally {
+    await connection.close();
+    s3.destroy();
+    credentials.destroy();
+    await store.close();
+    logger.info('worker stopped');
+  }
+}
+
+function toSdkLevel(level: string): LogLevel {
+  switch (level) {
+    case 'trace':
+      return 'TRACE';
+    case 'debug':
+      return 'DEBUG';
+    case 'info':
+      return 'INFO';
+    case 'warn':
+      return 'WARN';
+    default:
+      return 'ERROR';
+  }
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof EnvError) {
+    process.stderr.write(`worker: ${err.message}\n`);
+  } else {
+    process.stderr.write(`worker: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  }
+  process.exit(1);
+});

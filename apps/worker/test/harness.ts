@@ -1,0 +1,177 @@
+// Test harness for the export path on real components: a SQLite file, the moto emulator (one per
+// test file, so IAM enforcement in one file cannot disturb another), the shared Temporal dev
+// server, and a real worker on a task queue of its own.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type { AwsCredentialIdentity } from '@aws-sdk/types';
+import pino from 'pino';
+import { type ExportSettings, createExportActivities } from '@log-exporter/activities';
+import { CustomerCredentials, CustomerS3Clients, generateExternalId } from '@log-exporter/aws';
+import {
+  type EmulatedCustomerAccount,
+  EMULATED_EXPORTER_ACCOUNT_ID,
+  EMULATOR_DUMMY_CREDENTIALS,
+  type MotoServer,
+  createCustomerAccount,
+  freePort,
+  startMotoServer,
+} from '@log-exporter/local-stack';
+import {
+  type CreateExportInput,
+  type Destination,
+  type ExportConfig,
+  createExportInputSchema,
+} from '@log-exporter/schemas';
+import { type Store, openSqliteStore } from '@log-exporter/store';
+import { createExportWorker } from '../src/export-worker';
+
+// The SDK's own logger: errors only, so expected failures in tests do not flood the output.
+try {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+} catch {
+  // already installed by an earlier test file in this Jest worker
+}
+
+export async function startMoto(): Promise<MotoServer> {
+  return startMotoServer({ port: await freePort() });
+}
+
+export interface TestStore {
+  store: Store;
+  path: string;
+  close(): Promise<void>;
+}
+
+export function openTestStore(): TestStore {
+  const dir = mkdtempSync(join(tmpdir(), 'log-exporter-test-'));
+  const path = join(dir, 'store.db');
+  const store = openSqliteStore({ path });
+  return {
+    store,
+    path,
+    close: async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CustomerSetup {
+  destination: Destination;
+  account: EmulatedCustomerAccount;
+}
+
+let accountCounter = 0;
+
+/** A customer as onboarding leaves them: destination in our store, account and role in moto. */
+export async function onboardCustomer(
+  store: Store,
+  moto: MotoServer,
+  options: { organization: string; bucket: string; prefix?: string; createBucket?: boolean },
+): Promise<CustomerSetup> {
+  accountCounter++;
+  const awsAccountId = String(210000000000 + accountCounter * 1111 + (process.pid % 1000));
+  const roleName = `LogsWriter${accountCounter}`;
+  const externalId = generateExternalId();
+  const prefix = options.prefix ?? 'cloudsmith-logs';
+  const account = await createCustomerAccount(moto.endpoint, {
+    accountId: awsAccountId,
+    bucket: options.bucket,
+    prefix,
+    roleName,
+    externalId,
+    createBucket: options.createBucket ?? true,
+  });
+  const destination = await store.destinations.create({
+    organization: options.organization,
+    awsAccountId,
+    bucket: options.bucket,
+    region: 'us-east-1',
+    prefix,
+    roleName,
+    externalId,
+  });
+  return { destination, account };
+}
+
+export async function createExport(
+  store: Store,
+  destination: Destination,
+  input: Omit<CreateExportInput, 'destinationId'>,
+): Promise<ExportConfig> {
+  const parsed = createExportInputSchema.parse({ destinationId: destination.id, ...input });
+  return store.exports.create(parsed, destination.organization);
+}
+
+export interface TestWorker {
+  client: Client;
+  taskQueue: string;
+  worker: Worker;
+  credentials: CustomerCredentials;
+  /** Everything the activities logged, one parsed JSON object per line. */
+  logLines: Record<string, unknown>[];
+  stop(): Promise<void>;
+}
+
+let queueCounter = 0;
+
+export async function startTestWorker(options: {
+  store: Store;
+  moto: MotoServer;
+  ownCredentials?: AwsCredentialIdentity;
+  settings?: Partial<ExportSettings>;
+}): Promise<TestWorker> {
+  const address = process.env.TEMPORAL_ADDRESS;
+  const bundle = process.env.TEST_WORKFLOW_BUNDLE;
+  if (!address || !bundle) throw new Error('TEMPORAL_ADDRESS and TEST_WORKFLOW_BUNDLE come from the jest global setup');
+  const taskQueue = `test-${process.pid}-${++queueCounter}-${Date.now()}`;
+  const logLines: Record<string, unknown>[] = [];
+  const logger = pino(
+    { level: 'debug' },
+    { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) },
+  );
+  const aws = { region: 'us-east-1', endpoint: options.moto.endpoint };
+  const credentials = new CustomerCredentials({
+    ...aws,
+    exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID,
+    ownCredentials: options.ownCredentials ?? EMULATOR_DUMMY_CREDENTIALS,
+  });
+  const s3 = new CustomerS3Clients(credentials, aws);
+  const activities = createExportActivities({
+    store: options.store,
+    credentials,
+    s3,
+    logger,
+    settings: { settleDelayMs: 0, heartbeatIntervalMs: 500, ...options.settings },
+  });
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker = await createExportWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    activities,
+    workflowBundlePath: bundle,
+    shutdownGraceTime: '1 second',
+  });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: 'default' });
+  return {
+    client,
+    taskQueue,
+    worker,
+    credentials,
+    logLines,
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      await nativeConnection.close();
+      await connection.close();
+      s3.destroy();
+      credentials.destroy();
+    },
+  };
+}

@@ -1,0 +1,15 @@
+import type { Compression, Format } from '@log-exporter/schemas';
+
+/** Content-Type of a data object: gzip files are stored as gzip, so their SHA-256 is of those bytes. */
+export function contentTypeFor(format: Format, compression: Compression): string {
+  if (compression === 'gzip') return 'application/gzip';
+  switch (format) {
+    case 'csv':
+      return 'text/csv; charset=utf-8';
+    case 'json':
+      return 'application/x-ndjson; charset=utf-8';
+    case 'json-ts':
+    case 'apache':
+      return 'text/plain; charset=utf-8';
+  }
+}

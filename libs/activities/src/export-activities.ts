@@ -1,0 +1,359 @@
+// The activities of one export window (design.md §4). All I/O lives here; the workflow only
+// orders these calls. Log data flows database → encoder → gzip → S3 inside `uploadPart` and never
+// through Temporal: activities return IDs, counts, keys and checksums.
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Logger } from 'pino';
+import {
+  type AssumedRoleSummary,
+  type Destination,
+  type ExportActivities,
+  type ExportConfig,
+  type ExportWindowInput,
+  type ExportedObject,
+  ExportFailure,
+  type FieldGroup,
+  MANIFEST_VERSION,
+  type Manifest,
+  type PartPlan,
+  PermanentErrorType,
+  type ResolvedExport,
+  type RunResultInput,
+  type RunStartedInput,
+  type WindowPlan,
+  exportWindowInputSchema,
+  manifestObjectKey,
+  partObjectKey,
+  roleArnFor,
+  windowEndMicros,
+  windowStartingAt,
+  formatMicrosIso,
+} from '@log-exporter/schemas';
+import type { Store, WindowScope } from '@log-exporter/store';
+import { encodeToStream, type EncodeStats, type LogRecord } from '@log-exporter/formats';
+import {
+  type CustomerCredentials,
+  type CustomerRole,
+  type CustomerS3Clients,
+  writeObjectStream,
+  writeSmallObject,
+} from '@log-exporter/aws';
+import { toActivityFailure } from './activity-failures';
+import { contentTypeFor } from './content-types';
+
+export interface ExportSettings {
+  /** How long after a window closes before it is exported (late records settle). */
+  settleDelayMs: number;
+  /** Upper bound of records in one data object; larger windows are split into numbered parts. */
+  maxRecordsPerPart: number;
+  /** S3 multipart part size in bytes, and how many parts upload at once. */
+  uploadPartSize: number;
+  uploadQueueSize: number;
+  /** How often a running upload heartbeats its progress. */
+  heartbeatIntervalMs: number;
+}
+
+export const DEFAULT_EXPORT_SETTINGS: ExportSettings = {
+  settleDelayMs: 30 * 60_000,
+  maxRecordsPerPart: 1_000_000,
+  uploadPartSize: 8 * 1024 * 1024,
+  uploadQueueSize: 4,
+  heartbeatIntervalMs: 5_000,
+};
+
+export interface ExportActivityDeps {
+  store: Store;
+  credentials: CustomerCredentials;
+  s3: CustomerS3Clients;
+  logger: Logger;
+  settings?: Partial<ExportSettings>;
+}
+
+function roleOf(destination: Destination): CustomerRole {
+  return {
+    roleArn: roleArnFor(destination.awsAccountId, destination.roleName),
+    externalId: destination.externalId,
+    sessionName: `log-exporter-${destination.id}`,
+  };
+}
+
+function scopeOf(resolved: ResolvedExport): WindowScope {
+  return {
+    logType: resolved.logType,
+    organization: resolved.organization,
+    repositories: resolved.repositories,
+    window: resolved.window,
+  };
+}
+
+export function createExportActivities(deps: ExportActivityDeps): ExportActivities {
+  const settings: ExportSettings = { ...DEFAULT_EXPORT_SETTINGS, ...deps.settings };
+  const { store } = deps;
+
+  /** Logger for one activity call, bound to the export and window it works on. */
+  function activityLogger(exportId: string, windowStart?: string) {
+    let attempt: number | undefined;
+    let activity: string | undefined;
+    try {
+      const info = Context.current().info;
+      attempt = info.attempt;
+      activity = info.activityType;
+    } catch {
+      // called outside an activity (unit tests): no Temporal context to describe
+    }
+    return deps.logger.child({ exportId, window: windowStart, activity, attempt });
+  }
+
+  async function loadExport(exportId: string): Promise<ExportConfig> {
+    const config = await store.exports.get(exportId);
+    if (!config) {
+      throw ExportFailure.permanent(
+        PermanentErrorType.ExportNotFound,
+        `export ${exportId} does not exist (deleted?): nothing to export`,
+      );
+    }
+    return config;
+  }
+
+  async function loadDestination(destinationId: string, exportId: string): Promise<Destination> {
+    const destination = await store.destinations.get(destinationId);
+    if (!destination) {
+      throw ExportFailure.permanent(
+        PermanentErrorType.DestinationNotFound,
+        `destination ${destinationId} of export ${exportId} does not exist`,
+      );
+    }
+    return destination;
+  }
+
+  /** Runs an activity body, converting our errors into Temporal failures. */
+  async function run<T>(body: () => Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (err) {
+      throw toActivityFailure(err);
+    }
+  }
+
+  return {
+    async resolveExport(input: ExportWindowInput): Promise<ResolvedExport> {
+      return run(async () => {
+        const parsed = exportWindowInputSchema.safeParse(input);
+        if (!parsed.success) {
+          throw ExportFailure.permanent(
+            PermanentErrorType.InvalidWindow,
+            `invalid export window request ${JSON.stringify(input)}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+          );
+        }
+        const config = await loadExport(parsed.data.exportId);
+        const destination = await loadDestination(config.destinationId, config.id);
+        let window;
+        try {
+          window = windowStartingAt(config.cadence, parsed.data.windowStart);
+        } catch (err) {
+          throw ExportFailure.permanent(PermanentErrorType.InvalidWindow, `export ${config.id}: ${(err as Error).message}`);
+        }
+        const layout = {
+          prefix: destination.prefix,
+          folder: config.folder,
+          exportId: config.id,
+          logType: config.logType,
+          format: config.format,
+          compression: config.compression,
+          cadence: config.cadence,
+        };
+        const resolved: ResolvedExport = {
+          exportId: config.id,
+          organization: config.organization,
+          destinationId: destination.id,
+          logType: config.logType,
+          format: config.format,
+          compression: config.compression,
+          cadence: config.cadence,
+          repositories: config.repositories,
+          exclude: config.exclude,
+          bucket: destination.bucket,
+          region: destination.region,
+          roleArn: roleArnFor(destination.awsAccountId, destination.roleName),
+          window,
+          readyAt: formatMicrosIso(windowEndMicros(window) + settings.settleDelayMs * 1000),
+          layout,
+          manifestKey: manifestObjectKey(layout, window),
+        };
+        activityLogger(config.id, window.start).info(
+          { bucket: resolved.bucket, manifestKey: resolved.manifestKey },
+          'resolved export window',
+        );
+        return resolved;
+      });
+    },
+
+    async recordRunStarted(input: RunStartedInput): Promise<void> {
+      return run(async () => {
+        await store.runs.markStarted(input);
+        activityLogger(input.exportId, input.window.start).info({ workflowId: input.workflowId }, 'run started');
+      });
+    },
+
+    async assumeCustomerRole(input: { exportId: string; destinationId: string }): Promise<AssumedRoleSummary> {
+      return run(async () => {
+        const destination = await loadDestination(input.destinationId, input.exportId);
+        const role = roleOf(destination);
+        const credentials = await deps.credentials.get(role);
+        activityLogger(input.exportId).info({ roleArn: role.roleArn }, 'assumed customer role');
+        return { roleArn: role.roleArn, expiresAt: credentials.expiration.toISOString() };
+      });
+    },
+
+    async planWindowParts(input: { resolved: ResolvedExport }): Promise<WindowPlan> {
+      return run(async () => {
+        const { resolved } = input;
+        const scope = scopeOf(resolved);
+        const total = await store.logs.countInWindow(scope);
+        const parts: PartPlan[] = [];
+        let after: PartPlan['after'] = null;
+        let remaining = total;
+        let partNumber = 1;
+        while (remaining > settings.maxRecordsPerPart) {
+          const until = await store.logs.cursorAfter(scope, after, settings.maxRecordsPerPart - 1);
+          if (!until) break; // records vanished since counting: the last part takes what is left
+          parts.push({
+            partNumber,
+            key: partObjectKey(resolved.layout, resolved.window, partNumber),
+            after,
+            until,
+            plannedRecords: settings.maxRecordsPerPart,
+          });
+          after = until;
+          remaining -= settings.maxRecordsPerPart;
+          partNumber++;
+        }
+        if (remaining > 0) {
+          parts.push({
+            partNumber,
+            key: partObjectKey(resolved.layout, resolved.window, partNumber),
+            after,
+            until: null,
+            plannedRecords: remaining,
+          });
+        }
+        activityLogger(resolved.exportId, resolved.window.start).info(
+          { records: total, parts: parts.length },
+          'planned window parts',
+        );
+        return { totalRecords: total, parts };
+      });
+    },
+
+    async uploadPart(input: { resolved: ResolvedExport; part: PartPlan }): Promise<ExportedObject> {
+      return run(async () => {
+        const { resolved, part } = input;
+        const log = activityLogger(resolved.exportId, resolved.window.start).child({ part: part.partNumber });
+        const destination = await loadDestination(resolved.destinationId, resolved.exportId);
+        const role = roleOf(destination);
+        const s3 = deps.s3.forRole(role, resolved.region);
+        const scope = scopeOf(resolved);
+        const range = { after: part.after, until: part.until };
+        const records: AsyncIterable<LogRecord> =
+          resolved.logType === 'client'
+            ? store.logs.streamClientLogs(scope, range)
+            : store.logs.streamAuditLogs(scope, range);
+        const stats: EncodeStats = { records: 0 };
+        const body = encodeToStream(
+          records,
+          {
+            logType: resolved.logType,
+            format: resolved.format,
+            exclude: resolved.exclude as FieldGroup[],
+            compression: resolved.compression,
+          },
+          stats,
+        );
+        const context = Context.current();
+        let bytesSent = 0;
+        const beat = setInterval(
+          () => context.heartbeat({ partNumber: part.partNumber, records: stats.records, bytesSent }),
+          settings.heartbeatIntervalMs,
+        );
+        try {
+          const written = await writeObjectStream(
+            s3,
+            { bucket: resolved.bucket, key: part.key, region: resolved.region, roleArn: resolved.roleArn },
+            body,
+            {
+              contentType: contentTypeFor(resolved.format, resolved.compression),
+              partSize: settings.uploadPartSize,
+              queueSize: settings.uploadQueueSize,
+              signal: context.cancellationSignal,
+              onProgress: (sent) => {
+                bytesSent = sent;
+              },
+            },
+          );
+          log.info({ key: written.key, records: stats.records, bytes: written.bytes }, 'uploaded part');
+          return { key: written.key, records: stats.records, bytes: written.bytes, sha256: written.sha256 };
+        } catch (err) {
+          if (err instanceof ExportFailure && err.retryable) deps.credentials.invalidate(role);
+          log.warn({ err: describeError(err) }, 'part upload failed');
+          throw err;
+        } finally {
+          clearInterval(beat);
+        }
+      });
+    },
+
+    async writeManifest(input: { resolved: ResolvedExport; objects: ExportedObject[] }): Promise<ExportedObject> {
+      return run(async () => {
+        const { resolved, objects } = input;
+        const manifest: Manifest = {
+          manifestVersion: MANIFEST_VERSION,
+          exportId: resolved.exportId,
+          organization: resolved.organization,
+          logType: resolved.logType,
+          format: resolved.format,
+          compression: resolved.compression,
+          cadence: resolved.cadence,
+          window: resolved.window,
+          objects,
+          totals: {
+            objects: objects.length,
+            records: objects.reduce((sum, o) => sum + o.records, 0),
+            bytes: objects.reduce((sum, o) => sum + o.bytes, 0),
+          },
+        };
+        const destination = await loadDestination(resolved.destinationId, resolved.exportId);
+        const s3 = deps.s3.forRole(roleOf(destination), resolved.region);
+        const written = await writeSmallObject(
+          s3,
+          { bucket: resolved.bucket, key: resolved.manifestKey, region: resolved.region, roleArn: resolved.roleArn },
+          JSON.stringify(manifest, null, 2) + '\n',
+          'application/json',
+          Context.current().cancellationSignal,
+        );
+        activityLogger(resolved.exportId, resolved.window.start).info(
+          { key: written.key, objects: objects.length, records: manifest.totals.records },
+          'wrote manifest',
+        );
+        return { key: written.key, records: manifest.totals.records, bytes: written.bytes, sha256: written.sha256 };
+      });
+    },
+
+    async recordRunResult(input: RunResultInput): Promise<void> {
+      return run(async () => {
+        const stored = await store.runs.markFinished(input);
+        const log = activityLogger(input.exportId, input.window.start);
+        if (stored.status === 'succeeded') {
+          log.info({ records: stored.records, bytes: stored.bytes, objects: stored.objects.length }, 'run succeeded');
+        } else {
+          log.error({ error: stored.error }, 'run failed');
+        }
+      });
+    },
+  };
+}
+
+function describeError(err: unknown): { type?: string; message: string } {
+  if (err instanceof ExportFailure) return { type: err.type, message: err.message };
+  if (err instanceof ApplicationFailure) return { type: err.type ?? undefined, message: err.message };
+  return { message: err instanceof Error ? err.message : String(err) };
+}

@@ -1,0 +1,3 @@
+export * from './export-activities';
+export { contentTypeFor } from './content-types';
+export { toActivityFailure } from './activity-failures';

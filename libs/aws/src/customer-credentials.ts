@@ -1,0 +1,109 @@
+// Temporary credentials for customers' roles, obtained with STS AssumeRole + External ID and kept
+// in this process's memory only, until shortly before they expire. They are never returned from an
+// activity, logged, or stored: callers get an S3 client, not the keys.
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity } from '@aws-sdk/types';
+import { ExportFailure, PermanentErrorType } from '@log-exporter/schemas';
+import type { AwsEndpointSettings } from './aws-endpoint';
+import { mapAssumeRoleError } from './error-mapping';
+
+export interface CustomerRole {
+  roleArn: string;
+  externalId: string;
+  /** Shows in the customer's CloudTrail; [\w+=,.@-], at most 64 characters. */
+  sessionName: string;
+}
+
+export interface TemporaryCredentials extends AwsCredentialIdentity {
+  expiration: Date;
+}
+
+export interface CustomerCredentialsOptions extends AwsEndpointSettings {
+  exporterAccountId: string;
+  /** Our own credentials for STS; the SDK's default chain when omitted. */
+  ownCredentials?: AwsCredentialIdentity;
+  sessionSeconds?: number;
+  /** Refresh this long before expiry. */
+  refreshMarginMs?: number;
+  now?: () => number;
+}
+
+export class CustomerCredentials {
+  private readonly sts: STSClient;
+  private readonly cache = new Map<string, TemporaryCredentials>();
+  private readonly inFlight = new Map<string, Promise<TemporaryCredentials>>();
+  private readonly sessionSeconds: number;
+  private readonly refreshMarginMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: CustomerCredentialsOptions) {
+    this.sts = new STSClient({
+      region: options.region,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.ownCredentials ? { credentials: options.ownCredentials } : {}),
+      maxAttempts: 3,
+    });
+    this.sessionSeconds = options.sessionSeconds ?? 3600;
+    this.refreshMarginMs = options.refreshMarginMs ?? 5 * 60_000;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Cached credentials for the role, assuming it again when they are near expiry. */
+  async get(role: CustomerRole): Promise<TemporaryCredentials> {
+    const key = `${role.roleArn}\n${role.externalId}`;
+    const cached = this.cache.get(key);
+    if (cached && cached.expiration.getTime() - this.refreshMarginMs > this.now()) return cached;
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = this.assume(role).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    const fresh = await pending;
+    this.cache.set(key, fresh);
+    return fresh;
+  }
+
+  /** Forgets the role's credentials (after AWS rejected them), so the next call assumes again. */
+  invalidate(role: Pick<CustomerRole, 'roleArn' | 'externalId'>): void {
+    this.cache.delete(`${role.roleArn}\n${role.externalId}`);
+  }
+
+  /** A provider for SDK clients: the SDK calls it whenever its copy nears expiry. */
+  provider(role: CustomerRole): () => Promise<TemporaryCredentials> {
+    return () => this.get(role);
+  }
+
+  destroy(): void {
+    this.cache.clear();
+    this.sts.destroy();
+  }
+
+  private async assume(role: CustomerRole): Promise<TemporaryCredentials> {
+    let response;
+    try {
+      response = await this.sts.send(
+        new AssumeRoleCommand({
+          RoleArn: role.roleArn,
+          ExternalId: role.externalId,
+          RoleSessionName: role.sessionName.slice(0, 64),
+          DurationSeconds: this.sessionSeconds,
+        }),
+      );
+    } catch (err) {
+      throw mapAssumeRoleError(err, role.roleArn, this.options.exporterAccountId);
+    }
+    const c = response.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken || !c.Expiration) {
+      throw ExportFailure.permanent(
+        PermanentErrorType.RoleNotAssumable,
+        `AssumeRole on ${role.roleArn} returned no credentials`,
+      );
+    }
+    return {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      sessionToken: c.SessionToken,
+      expiration: c.Expiration,
+    };
+  }
+}

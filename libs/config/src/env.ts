@@ -1,0 +1,85 @@
+// Environment variables of the worker and the admin app (design.md §7), parsed with zod at
+// start-up. A bad value stops the process with a message naming the variable and the value.
+import { z } from 'zod';
+import { DEFAULT_TASK_QUEUE, awsAccountIdSchema, awsRegionSchema } from '@log-exporter/schemas';
+
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'expected host:port, e.g. localhost:7233');
+
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h)$/, 'expected a duration such as 30m, 90s, 1h or 500ms')
+  .transform((value) => {
+    const n = Number.parseInt(value, 10);
+    const unit = value.replace(/^\d+/, '');
+    const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
+    return n * factor;
+  });
+
+const positiveInt = z
+  .string()
+  .regex(/^\d+$/, 'expected a whole number')
+  .transform(Number)
+  .pipe(z.number().int().min(1));
+
+const port = z
+  .string()
+  .regex(/^\d+$/, 'expected a port number')
+  .transform(Number)
+  .pipe(z.number().int().min(1).max(65535));
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const commonEnvShape = {
+  TEMPORAL_ADDRESS: hostPort.default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'expected sqlite:<path> or postgres://…')
+    .default('sqlite:.data/log-exporter.db'),
+  /** Our AWS account: the principal in every trust policy we hand out. */
+  EXPORTER_AWS_ACCOUNT_ID: awsAccountIdSchema.default('884446598447'),
+  AWS_REGION: awsRegionSchema.default('us-east-1'),
+  /** The SDK's own override for every AWS service: set to the local emulator in dev and tests. */
+  AWS_ENDPOINT_URL: z.url({ message: 'expected a URL such as http://127.0.0.1:5000' }).optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+};
+
+export const workerEnvSchema = z.object({
+  ...commonEnvShape,
+  /** How long after a window closes before it is exported, so late records land in it. */
+  EXPORT_SETTLE_DELAY: duration.default(30 * 60_000),
+  /** Records per data object before a window is split into numbered parts. */
+  EXPORT_PART_MAX_RECORDS: positiveInt.default(1_000_000),
+});
+export type WorkerEnv = z.output<typeof workerEnvSchema>;
+
+export const adminEnvSchema = z.object({
+  ...commonEnvShape,
+  ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters'),
+  ADMIN_PORT: port.default(8080),
+  /** Where links to workflows point. */
+  TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
+});
+export type AdminEnv = z.output<typeof adminEnvSchema>;
+
+export class EnvError extends Error {
+  override readonly name = 'EnvError';
+}
+
+/** Parses the environment; throws an EnvError listing each bad variable and its value. */
+export function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.output<S> {
+  // Empty strings mean "unset", as in most shells' `VAR= cmd`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => {
+    const name = String(issue.path[0] ?? '(environment)');
+    const value = cleaned[name];
+    const shown = value === undefined ? 'unset' : name.includes('TOKEN') ? '(hidden)' : JSON.stringify(value);
+    return `  ${name}=${shown}: ${issue.message}`;
+  });
+  throw new EnvError(`invalid environment:\n${lines.join('\n')}`);
+}

@@ -1,0 +1,52 @@
+// Picks the encoder and projection for an export's (log type, format, exclusions).
+import { type FieldGroup, type Format, type LogType, formatSupportsLogType } from '@log-exporter/schemas';
+import { createApacheEncoder } from './encoders/apache';
+import { createCsvEncoder } from './encoders/csv';
+import type { LineEncoder } from './encoders/encoder';
+import { createJsonEncoder, createJsonTimestampEncoder } from './encoders/json';
+import { type LogRecord, baseFields, createProjection } from './projection';
+
+export interface EncodingOptions {
+  logType: LogType;
+  format: Format;
+  exclude: readonly FieldGroup[];
+}
+
+export interface RecordEncoder {
+  readonly fields: readonly string[];
+  readonly header: string | null;
+  /** Projects then encodes one record as one line (no line end). */
+  readonly line: (record: LogRecord) => string;
+}
+
+/** The field whose value prefixes each `json-ts` line: when the event happened. */
+export function eventTimeField(logType: LogType): string {
+  return logType === 'client' ? 'datetime' : 'event_at';
+}
+
+export function createRecordEncoder(options: EncodingOptions): RecordEncoder {
+  const { logType, format, exclude } = options;
+  if (!formatSupportsLogType(format, logType)) {
+    throw new Error(`format "${format}" cannot encode ${logType} logs (Apache lines are for client logs only)`);
+  }
+  const projection = createProjection(logType, format, exclude);
+  const all = baseFields(logType, format);
+  let encoder: LineEncoder;
+  switch (format) {
+    case 'csv':
+      encoder = createCsvEncoder(projection.fields);
+      break;
+    case 'json':
+      encoder = createJsonEncoder(projection.fields, all);
+      break;
+    case 'json-ts':
+      encoder = createJsonTimestampEncoder(projection.fields, all, eventTimeField(logType));
+      break;
+    case 'apache':
+      encoder = createApacheEncoder(projection.fields);
+      break;
+  }
+  const { apply } = projection;
+  const line = encoder.line;
+  return { fields: projection.fields, header: encoder.header, line: (record) => line(apply(record)) };
+}

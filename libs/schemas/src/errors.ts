@@ -1,0 +1,54 @@
+// Failure types an export can end with. Permanent ones are misconfiguration an operator must fix:
+// retrying them changes nothing, so activities raise them as non-retryable failures.
+
+export const PermanentErrorType = {
+  /** The export was deleted (or never existed). */
+  ExportNotFound: 'ExportNotFound',
+  /** The export's destination was deleted. */
+  DestinationNotFound: 'DestinationNotFound',
+  /** The window is malformed or not aligned to the export's cadence. */
+  InvalidWindow: 'InvalidWindow',
+  /** STS refused AssumeRole: role missing, trust policy or External ID wrong. */
+  RoleNotAssumable: 'RoleNotAssumable',
+  /** The bucket does not exist. */
+  BucketNotFound: 'BucketNotFound',
+  /** The role may not write there (permission policy, bucket policy, KMS key). */
+  WriteDenied: 'WriteDenied',
+  /** The bucket lives in another region than the destination says. */
+  WrongRegion: 'WrongRegion',
+  /** Stored configuration that does not parse. */
+  InvalidConfiguration: 'InvalidConfiguration',
+  /** AWS refused the request as malformed or not allowed (any other 4xx): retrying will not help. */
+  AwsRequestRejected: 'AwsRequestRejected',
+} as const;
+export type PermanentErrorType = (typeof PermanentErrorType)[keyof typeof PermanentErrorType];
+
+/** The one list of failure types that must never be retried (activity retry policies use it). */
+export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = Object.values(PermanentErrorType);
+
+/** Transient faults (throttling, 5xx, network): retried with backoff. */
+export const TRANSIENT_ERROR_TYPE = 'TransientAwsError';
+
+/**
+ * An error that knows its failure type and whether retrying can help. Libraries throw it; the
+ * activities turn it into a Temporal failure of the same type.
+ */
+export class ExportFailure extends Error {
+  override readonly name = 'ExportFailure';
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  static permanent(type: PermanentErrorType, message: string, cause?: unknown): ExportFailure {
+    return new ExportFailure(type, message, false, { cause });
+  }
+
+  static transient(message: string, cause?: unknown): ExportFailure {
+    return new ExportFailure(TRANSIENT_ERROR_TYPE, message, true, { cause });
+  }
+}

@@ -1,0 +1,35 @@
+// The enumerations an export is configured with, and the field groups customers include or exclude.
+import { z } from 'zod';
+
+export const logTypeSchema = z.enum(['client', 'audit']);
+export type LogType = z.infer<typeof logTypeSchema>;
+
+/** csv, JSON Stream, JSON Stream + Timestamp, Apache combined (client logs only). */
+export const formatSchema = z.enum(['csv', 'json', 'json-ts', 'apache']);
+export type Format = z.infer<typeof formatSchema>;
+
+export const compressionSchema = z.enum(['gzip', 'none']);
+export type Compression = z.infer<typeof compressionSchema>;
+
+export const cadenceSchema = z.enum(['daily', 'hourly']);
+export type Cadence = z.infer<typeof cadenceSchema>;
+
+export const fieldGroupSchema = z.enum(['eula', 'geo', 'ip', 'namespace', 'repository']);
+export type FieldGroup = z.infer<typeof fieldGroupSchema>;
+
+/**
+ * Plain fields each group removes. `namespace` and `repository` also rewrite `repository` and
+ * `uri` (see libs/formats), so they are listed here only for the fields they remove outright.
+ */
+export const FIELD_GROUP_FIELDS: Record<FieldGroup, readonly string[]> = {
+  eula: ['eula', 'eula_number'],
+  geo: ['city', 'country', 'continent', 'actor_location'],
+  ip: ['ip_address', 'actor_ip_address'],
+  namespace: [],
+  repository: [],
+};
+
+/** Formats that can carry a log type: Apache lines describe HTTP requests, so client logs only. */
+export function formatSupportsLogType(format: Format, logType: LogType): boolean {
+  return !(format === 'apache' && logType === 'audit');
+}

@@ -1,0 +1,58 @@
+// Timestamps travel as microseconds since the Unix epoch (a JS number holds them exactly until
+// year 2255) and are written as RFC 3339 in UTC with a `+00:00` offset, like the seed's example row.
+
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
+
+export const MICROS_PER_SECOND = 1_000_000;
+export const MICROS_PER_HOUR = 3_600 * MICROS_PER_SECOND;
+export const MICROS_PER_DAY = 24 * MICROS_PER_HOUR;
+
+/** Parses an RFC 3339 timestamp with an explicit offset; returns undefined when it is not one. */
+export function parseRfc3339Micros(text: string): number | undefined {
+  const m = RFC3339.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s, frac, , sign, oh, om] = m;
+  const year = Number(y);
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  let offsetMinutes = 0;
+  if (sign) {
+    const offH = Number(oh);
+    const offM = Number(om);
+    if (offH > 23 || offM > 59) return undefined;
+    offsetMinutes = (sign === '-' ? -1 : 1) * (offH * 60 + offM);
+  }
+  const epochSeconds = Date.UTC(year, month - 1, day, hour, minute, second) / 1000 - offsetMinutes * 60;
+  const micros = frac ? Number((frac + '00000').slice(0, 6)) : 0;
+  return epochSeconds * MICROS_PER_SECOND + micros;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** `2021-04-01T19:40:55+00:00` (seconds) or `2021-04-01T19:46:23.817658+00:00` (microseconds). */
+export function formatMicrosRfc3339(micros: number, precision: 'seconds' | 'micros'): string {
+  const seconds = Math.floor(micros / MICROS_PER_SECOND);
+  const d = new Date(seconds * 1000);
+  const base =
+    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}` +
+    `T${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}`;
+  if (precision === 'seconds') return `${base}+00:00`;
+  return `${base}.${pad(micros - seconds * MICROS_PER_SECOND, 6)}+00:00`;
+}
+
+/** ISO 8601 with `Z`, millisecond precision dropped when zero: the form used in IDs and APIs. */
+export function formatMicrosIso(micros: number): string {
+  return new Date(Math.floor(micros / 1000)).toISOString().replace('.000Z', 'Z');
+}

@@ -1,0 +1,11 @@
+// Random, URL-safe IDs for destinations and exports (16 base32 characters = 80 bits).
+import { randomBytes } from 'node:crypto';
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
+
+export function randomId(prefix: 'dst' | 'exp'): string {
+  const bytes = randomBytes(16);
+  let id = '';
+  for (const byte of bytes) id += ALPHABET[byte & 31];
+  return `${prefix}_${id}`;
+}

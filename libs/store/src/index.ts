@@ -1,0 +1,3 @@
+export * from './store';
+export { openStore, parseDatabaseUrl } from './open-store';
+export { openSqliteStore } from './sqlite/sqlite-store';

@@ -1,0 +1,21 @@
+// Opens the store a DATABASE_URL names: `sqlite:<path>` (embedded default) or `postgres://…`.
+import { openSqliteStore } from './sqlite/sqlite-store';
+import type { Store } from './store';
+
+export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+
+export function parseDatabaseUrl(url: string): DatabaseTarget {
+  if (url.startsWith('sqlite:')) {
+    const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+    if (path === '') throw new Error(`DATABASE_URL ${JSON.stringify(url)} names no file: use sqlite:<path>`);
+    return { kind: 'sqlite', path };
+  }
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { kind: 'postgres', url };
+  throw new Error(`DATABASE_URL ${JSON.stringify(url)} is neither sqlite:<path> nor postgres://…`);
+}
+
+export async function openStore(databaseUrl: string): Promise<Store> {
+  const target = parseDatabaseUrl(databaseUrl);
+  if (target.kind === 'sqlite') return openSqliteStore({ path: target.path });
+  throw new Error('DATABASE_URL postgres://… is not supported yet by this build: use sqlite:<path>');
+}

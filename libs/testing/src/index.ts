@@ -1,0 +1,3 @@
+export * from './random';
+export * from './client-logs';
+export * from './audit-logs';

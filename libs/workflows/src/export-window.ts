@@ -1,0 +1,165 @@
+// exportWindow: one export's records of one window, delivered to the customer's bucket as data
+// objects and then a manifest, with the run recorded before and after. Orchestration only: every
+// side effect is an activity, with its timeout and retry policy stated beside it.
+import { type SearchAttributeUpdatePair, SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  proxyActivities,
+  sleep,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type {
+  ExportActivities,
+  ExportWindowInput,
+  ExportWindowResult,
+  ExportedObject,
+  PartPlan,
+  ResolvedExport,
+  RunError,
+} from '@log-exporter/schemas';
+import { NON_RETRYABLE_ERROR_TYPES, SEARCH_ATTRIBUTES } from '@log-exporter/schemas';
+
+/** Parts uploaded at once within one window. */
+const PART_CONCURRENCY = 4;
+
+// Bookkeeping against our own database: quick, retried for up to an hour.
+const { recordRunStarted, recordRunResult } = proxyActivities<ExportActivities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 hour',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+});
+
+// Loading the export: misconfiguration fails at once (non-retryable types), the rest retries.
+const { resolveExport } = proxyActivities<ExportActivities>({
+  startToCloseTimeout: '30 seconds',
+  scheduleToCloseTimeout: '1 hour',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+});
+
+// STS: a refused role fails fast; throttling and outages retry while the window is still useful.
+const { assumeCustomerRole } = proxyActivities<ExportActivities>({
+  startToCloseTimeout: '1 minute',
+  scheduleToCloseTimeout: '12 hours',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+});
+
+// Counting and cutting the window into parts: index scans, minutes at most.
+const { planWindowParts } = proxyActivities<ExportActivities>({
+  startToCloseTimeout: '15 minutes',
+  scheduleToCloseTimeout: '12 hours',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+});
+
+// One part: streams up to a million records into one object. Heartbeats prove it is alive; a
+// retry redoes only this part, never the parts already uploaded.
+const { uploadPart } = proxyActivities<ExportActivities>({
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '2 minutes',
+  scheduleToCloseTimeout: '12 hours',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+});
+
+// The manifest, written last: its presence tells the customer the window is complete.
+const { writeManifest } = proxyActivities<ExportActivities>({
+  startToCloseTimeout: '2 minutes',
+  scheduleToCloseTimeout: '12 hours',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+});
+
+const searchKeys = {
+  exportId: defineSearchAttributeKey(SEARCH_ATTRIBUTES.exportId.name, SearchAttributeType.KEYWORD),
+  organization: defineSearchAttributeKey(SEARCH_ATTRIBUTES.organization.name, SearchAttributeType.KEYWORD),
+  logType: defineSearchAttributeKey(SEARCH_ATTRIBUTES.logType.name, SearchAttributeType.KEYWORD),
+  windowStart: defineSearchAttributeKey(SEARCH_ATTRIBUTES.windowStart.name, SearchAttributeType.DATETIME),
+};
+
+export async function exportWindow(input: ExportWindowInput): Promise<ExportWindowResult> {
+  const resolved = await resolveExport(input);
+  tagWorkflow(resolved);
+
+  // A window is exported only once it has closed and late records have settled.
+  const waitMs = Date.parse(resolved.readyAt) - Date.now();
+  if (waitMs > 0) await sleep(waitMs);
+
+  const { workflowId, runId } = workflowInfo();
+  await recordRunStarted({ exportId: resolved.exportId, window: resolved.window, workflowId, workflowRunId: runId });
+  try {
+    await assumeCustomerRole({ exportId: resolved.exportId, destinationId: resolved.destinationId });
+    const plan = await planWindowParts({ resolved });
+    const objects = await uploadParts(resolved, plan.parts);
+    const manifest = await writeManifest({ resolved, objects });
+    await recordRunResult({
+      exportId: resolved.exportId,
+      window: resolved.window,
+      workflowId,
+      status: 'succeeded',
+      objects,
+      manifestKey: manifest.key,
+      error: null,
+    });
+    return {
+      exportId: resolved.exportId,
+      window: resolved.window,
+      records: manifest.records,
+      bytes: objects.reduce((sum, o) => sum + o.bytes, 0),
+      objects,
+      manifestKey: manifest.key,
+    };
+  } catch (err) {
+    const error = describeFailure(err);
+    // Record the failure even if the workflow is being cancelled, then fail the workflow so it
+    // shows as Failed in the Temporal UI and a retry (or a new start of this ID) runs it again.
+    await CancellationScope.nonCancellable(() =>
+      recordRunResult({
+        exportId: resolved.exportId,
+        window: resolved.window,
+        workflowId,
+        status: 'failed',
+        objects: [],
+        manifestKey: null,
+        error,
+      }),
+    );
+    throw ApplicationFailure.create({
+      type: error.type,
+      message: `export ${resolved.exportId} window ${resolved.window.start}: ${error.message}`,
+      nonRetryable: true,
+      cause: err instanceof Error ? err : undefined,
+    });
+  }
+}
+
+/** Uploads the parts, a few at a time, and returns their objects in part order. */
+async function uploadParts(resolved: ResolvedExport, parts: PartPlan[]): Promise<ExportedObject[]> {
+  const objects: ExportedObject[] = new Array(parts.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < parts.length) {
+      const index = next++;
+      objects[index] = await uploadPart({ resolved, part: parts[index] as PartPlan });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PART_CONCURRENCY, parts.length) }, lane));
+  return objects;
+}
+
+/** Sets the search attributes ops filter on, whoever started the workflow (client, CLI, schedule). */
+function tagWorkflow(resolved: ResolvedExport): void {
+  const updates: SearchAttributeUpdatePair[] = [
+    { key: searchKeys.exportId, value: resolved.exportId },
+    { key: searchKeys.organization, value: resolved.organization },
+    { key: searchKeys.logType, value: resolved.logType },
+    { key: searchKeys.windowStart, value: new Date(resolved.window.start) },
+  ];
+  upsertSearchAttributes(updates);
+}
+
+function describeFailure(err: unknown): RunError {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'Error', message: cause.message };
+  if (cause instanceof Error) return { type: cause.name, message: cause.message };
+  return { type: 'Error', message: String(cause) };
+}

