@@ -3,7 +3,18 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.tools/**', '.data/**', '.nx/**', '**/*.js', '**/*.mjs', '**/golden/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '.tools/**',
+      '.data/**',
+      '.nx/**',
+      '**/*.js',
+      '**/*.mjs',
+      '**/golden/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -21,8 +32,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['@log-exporter/*', '!@log-exporter/schemas'], message: 'workflows import only @log-exporter/schemas' },
-            { group: ['node:*', 'fs', 'path', 'crypto', 'zlib', 'stream'], message: 'workflow code must stay deterministic: no Node I/O' },
+            {
+              group: ['@log-exporter/*', '!@log-exporter/schemas'],
+              message: 'workflows import only @log-exporter/schemas',
+            },
+            {
+              group: ['node:*', 'fs', 'path', 'crypto', 'zlib', 'stream'],
+              message: 'workflow code must stay deterministic: no Node I/O',
+            },
             { group: ['@aws-sdk/*', 'better-sqlite3', 'pino'], message: 'workflow code imports no I/O library' },
           ],
         },

@@ -20,7 +20,11 @@ const keepWorkspaceLibsInside = {
   name: 'externalize-third-party',
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.path.startsWith('@log-exporter/') ? undefined : { path: args.path, external: true },
+      // Our libraries are bundled in; the workflows stay a package: the worker loads them from the
+      // prebuilt workflow bundle, or bundles them itself when run from source.
+      args.path.startsWith('@log-exporter/') && args.path !== '@log-exporter/workflows'
+        ? undefined
+        : { path: args.path, external: true },
     );
   },
 };

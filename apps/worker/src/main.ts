@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   const sdkLogger = logger.child({ component: 'temporal-sdk' });
   Runtime.install({
     logger: new DefaultLogger(toSdkLevel(env.LOG_LEVEL), (entry) => {
-      const level = entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
+      const level =
+        entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
       sdkLogger[level](entry.meta ?? {}, entry.message);
     }),
   });
@@ -43,7 +44,12 @@ async function main(): Promise<void> {
     ...(existsSync(bundle) ? { workflowBundlePath: bundle } : {}),
   });
   logger.info(
-    { temporal: env.TEMPORAL_ADDRESS, namespace: env.TEMPORAL_NAMESPACE, taskQueue: env.TEMPORAL_TASK_QUEUE, database: store.kind },
+    {
+      temporal: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      taskQueue: env.TEMPORAL_TASK_QUEUE,
+      database: store.kind,
+    },
     'worker started',
   );
   try {

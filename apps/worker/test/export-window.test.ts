@@ -6,12 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { runExportWindow, startExportWindow } from '@log-exporter/client';
 import { type MotoServer, listKeys, readObject } from '@log-exporter/local-stack';
-import {
-  CLIENT_LOG_CSV_FIELDS,
-  type ClientLogRecord,
-  type ExportWindow,
-  manifestSchema,
-} from '@log-exporter/schemas';
+import { CLIENT_LOG_CSV_FIELDS, type ClientLogRecord, type ExportWindow, manifestSchema } from '@log-exporter/schemas';
 import type { WindowScope } from '@log-exporter/store';
 import { generateClientLogs } from '@log-exporter/testing';
 import {
@@ -37,10 +32,18 @@ beforeAll(async () => {
   db = openTestStore();
   worker = await startTestWorker({ store: db.store, moto });
   // acme's window, its neighbours, and another organisation in the same window.
-  await db.store.logs.insertClientLogs([...generateClientLogs({ seed: 1, organization: 'acme', window: WINDOW, count: 4_000 })]);
-  await db.store.logs.insertClientLogs([...generateClientLogs({ seed: 2, organization: 'acme', window: DAY_BEFORE, count: 150 })]);
-  await db.store.logs.insertClientLogs([...generateClientLogs({ seed: 3, organization: 'acme', window: DAY_AFTER, count: 150 })]);
-  await db.store.logs.insertClientLogs([...generateClientLogs({ seed: 4, organization: 'globex', window: WINDOW, count: 300 })]);
+  await db.store.logs.insertClientLogs([
+    ...generateClientLogs({ seed: 1, organization: 'acme', window: WINDOW, count: 4_000 }),
+  ]);
+  await db.store.logs.insertClientLogs([
+    ...generateClientLogs({ seed: 2, organization: 'acme', window: DAY_BEFORE, count: 150 }),
+  ]);
+  await db.store.logs.insertClientLogs([
+    ...generateClientLogs({ seed: 3, organization: 'acme', window: DAY_AFTER, count: 150 }),
+  ]);
+  await db.store.logs.insertClientLogs([
+    ...generateClientLogs({ seed: 4, organization: 'globex', window: WINDOW, count: 300 }),
+  ]);
 });
 
 afterAll(async () => {
@@ -61,10 +64,21 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 
 describe('exportWindow', () => {
   it('writes a json-ts + gzip window that reads back record for record, then a manifest that describes it', async () => {
-    const { destination, account } = await onboardCustomer(db.store, moto, { organization: 'acme', bucket: 'acme-logs' });
-    const config = await createExport(db.store, destination, { logType: 'client', format: 'json-ts', folder: 'client-logs' });
+    const { destination, account } = await onboardCustomer(db.store, moto, {
+      organization: 'acme',
+      bucket: 'acme-logs',
+    });
+    const config = await createExport(db.store, destination, {
+      logType: 'client',
+      format: 'json-ts',
+      folder: 'client-logs',
+    });
 
-    const result = await runExportWindow(worker.client, { exportId: config.id, windowStart: '2026-11-20', taskQueue: worker.taskQueue });
+    const result = await runExportWindow(worker.client, {
+      exportId: config.id,
+      windowStart: '2026-11-20',
+      taskQueue: worker.taskQueue,
+    });
 
     expect(result.records).toBe(4_000);
     expect(result.objects).toHaveLength(1);
@@ -89,19 +103,33 @@ describe('exportWindow', () => {
     expect(stored).toHaveLength(4_000);
     expect(exported).toEqual(stored);
 
-    const manifest = manifestSchema.parse(JSON.parse((await readObject(account.s3, 'acme-logs', result.manifestKey)).toString('utf8')));
+    const manifest = manifestSchema.parse(
+      JSON.parse((await readObject(account.s3, 'acme-logs', result.manifestKey)).toString('utf8')),
+    );
     expect(manifest.window).toEqual(WINDOW);
     expect(manifest.totals).toEqual({ objects: 1, records: 4_000, bytes: object.length });
-    expect(manifest.objects).toEqual([{ key: result.objects[0]!.key, records: 4_000, bytes: object.length, sha256: sha256(object) }]);
+    expect(manifest.objects).toEqual([
+      { key: result.objects[0]!.key, records: 4_000, bytes: object.length, sha256: sha256(object) },
+    ]);
 
     const run = await db.store.runs.get(config.id, WINDOW.start);
-    expect(run).toMatchObject({ status: 'succeeded', records: 4_000, bytes: object.length, manifestKey: result.manifestKey, attempts: 1 });
+    expect(run).toMatchObject({
+      status: 'succeeded',
+      records: 4_000,
+      bytes: object.length,
+      manifestKey: result.manifestKey,
+      attempts: 1,
+    });
     const health = (await db.store.exports.get(config.id))!.health;
     expect(health).toMatchObject({ lastSuccessWindow: WINDOW.start, consecutiveFailures: 0 });
   });
 
   it('writes CSV limited to selected repositories, parsed back by csv-parse', async () => {
-    const { destination, account } = await onboardCustomer(db.store, moto, { organization: 'acme', bucket: 'acme-csv', prefix: '' });
+    const { destination, account } = await onboardCustomer(db.store, moto, {
+      organization: 'acme',
+      bucket: 'acme-csv',
+      prefix: '',
+    });
     const config = await createExport(db.store, destination, {
       logType: 'client',
       format: 'csv',
@@ -110,18 +138,24 @@ describe('exportWindow', () => {
       repositories: ['prod-rpm', 'npm-internal'],
     });
 
-    const result = await runExportWindow(worker.client, { exportId: config.id, windowStart: WINDOW.start, taskQueue: worker.taskQueue });
+    const result = await runExportWindow(worker.client, {
+      exportId: config.id,
+      windowStart: WINDOW.start,
+      taskQueue: worker.taskQueue,
+    });
 
     const text = (await readObject(account.s3, 'acme-csv', result.objects[0]!.key)).toString('utf8');
     expect(result.objects[0]!.key).toBe(`downloads/dt=2026-11-20/client_${config.id}_2026-11-20_part00001.csv`);
     const rows = parseCsv(text, { columns: true }) as Record<string, string>[];
-    const stored = await storedWindow({ organization: 'acme', repositories: ['npm-internal', 'prod-rpm'], window: WINDOW });
+    const stored = await storedWindow({
+      organization: 'acme',
+      repositories: ['npm-internal', 'prod-rpm'],
+      window: WINDOW,
+    });
     expect(stored.length).toBeGreaterThan(500);
     expect(stored.every((r) => r.repository === 'acme/prod-rpm' || r.repository === 'acme/npm-internal')).toBe(true);
     expect(rows).toEqual(
-      stored.map((r) =>
-        Object.fromEntries(CLIENT_LOG_CSV_FIELDS.map((f) => [f, r[f] === null ? '' : String(r[f])])),
-      ),
+      stored.map((r) => Object.fromEntries(CLIENT_LOG_CSV_FIELDS.map((f) => [f, r[f] === null ? '' : String(r[f])]))),
     );
     expect(result.records).toBe(stored.length);
   });
@@ -129,10 +163,17 @@ describe('exportWindow', () => {
   it('splits a window into numbered parts that together hold every record exactly once', async () => {
     const small = await startTestWorker({ store: db.store, moto, settings: { maxRecordsPerPart: 1_500 } });
     try {
-      const { destination, account } = await onboardCustomer(db.store, moto, { organization: 'acme', bucket: 'acme-parts' });
+      const { destination, account } = await onboardCustomer(db.store, moto, {
+        organization: 'acme',
+        bucket: 'acme-parts',
+      });
       const config = await createExport(db.store, destination, { logType: 'client', format: 'json', folder: 'client' });
 
-      const result = await runExportWindow(small.client, { exportId: config.id, windowStart: WINDOW.start, taskQueue: small.taskQueue });
+      const result = await runExportWindow(small.client, {
+        exportId: config.id,
+        windowStart: WINDOW.start,
+        taskQueue: small.taskQueue,
+      });
 
       expect(result.objects.map((o) => [o.key.split('_').pop(), o.records])).toEqual([
         ['part00001.jsonl.gz', 1_500],
@@ -141,7 +182,10 @@ describe('exportWindow', () => {
       ]);
       const exported: ClientLogRecord[] = [];
       for (const object of result.objects) {
-        const lines = gunzipSync(await readObject(account.s3, 'acme-parts', object.key)).toString('utf8').trimEnd().split('\n');
+        const lines = gunzipSync(await readObject(account.s3, 'acme-parts', object.key))
+          .toString('utf8')
+          .trimEnd()
+          .split('\n');
         exported.push(...lines.map((l) => JSON.parse(l) as ClientLogRecord));
       }
       const ids = exported.map((r) => r.request_id);
@@ -153,8 +197,15 @@ describe('exportWindow', () => {
   });
 
   it('runs a window once: a second start reports it done, a forced re-run rewrites identical bytes and keeps one run record', async () => {
-    const { destination, account } = await onboardCustomer(db.store, moto, { organization: 'acme', bucket: 'acme-twice' });
-    const config = await createExport(db.store, destination, { logType: 'client', format: 'json-ts', folder: 'client' });
+    const { destination, account } = await onboardCustomer(db.store, moto, {
+      organization: 'acme',
+      bucket: 'acme-twice',
+    });
+    const config = await createExport(db.store, destination, {
+      logType: 'client',
+      format: 'json-ts',
+      folder: 'client',
+    });
     const options = { exportId: config.id, windowStart: WINDOW.start, taskQueue: worker.taskQueue };
 
     const first = await runExportWindow(worker.client, options);
@@ -176,21 +227,42 @@ describe('exportWindow', () => {
   });
 
   it('writes a manifest with no objects for a window without records', async () => {
-    const { destination, account } = await onboardCustomer(db.store, moto, { organization: 'initech', bucket: 'initech-logs' });
+    const { destination, account } = await onboardCustomer(db.store, moto, {
+      organization: 'initech',
+      bucket: 'initech-logs',
+    });
     const config = await createExport(db.store, destination, { logType: 'client', format: 'csv', folder: 'client' });
 
-    const result = await runExportWindow(worker.client, { exportId: config.id, windowStart: WINDOW.start, taskQueue: worker.taskQueue });
+    const result = await runExportWindow(worker.client, {
+      exportId: config.id,
+      windowStart: WINDOW.start,
+      taskQueue: worker.taskQueue,
+    });
 
     expect(result).toMatchObject({ records: 0, objects: [] });
     expect(await listKeys(account.s3, 'initech-logs')).toEqual([result.manifestKey]);
-    const manifest = manifestSchema.parse(JSON.parse((await readObject(account.s3, 'initech-logs', result.manifestKey)).toString('utf8')));
+    const manifest = manifestSchema.parse(
+      JSON.parse((await readObject(account.s3, 'initech-logs', result.manifestKey)).toString('utf8')),
+    );
     expect(manifest.totals).toEqual({ objects: 0, records: 0, bytes: 0 });
   });
 
   it('fails non-retryably, naming the bucket, when the bucket does not exist', async () => {
-    const { destination } = await onboardCustomer(db.store, moto, { organization: 'acme', bucket: 'acme-missing-bucket', createBucket: false });
-    const config = await createExport(db.store, destination, { logType: 'client', format: 'json-ts', folder: 'client' });
-    const started = await startExportWindow(worker.client, { exportId: config.id, windowStart: WINDOW.start, taskQueue: worker.taskQueue });
+    const { destination } = await onboardCustomer(db.store, moto, {
+      organization: 'acme',
+      bucket: 'acme-missing-bucket',
+      createBucket: false,
+    });
+    const config = await createExport(db.store, destination, {
+      logType: 'client',
+      format: 'json-ts',
+      folder: 'client',
+    });
+    const started = await startExportWindow(worker.client, {
+      exportId: config.id,
+      windowStart: WINDOW.start,
+      taskQueue: worker.taskQueue,
+    });
 
     const failure = await started.handle.result().then(
       () => undefined,

@@ -14,7 +14,10 @@ export default async function globalSetup(): Promise<void> {
     process.env.TEMPORAL_ADDRESS = server.address;
     (globalThis as { __temporalDevServer?: typeof server }).__temporalDevServer = server;
   }
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('@log-exporter/workflows'), logger: quiet });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('@log-exporter/workflows'),
+    logger: quiet,
+  });
   const dir = join(DATA_DIR, 'test');
   mkdirSync(dir, { recursive: true });
   const bundlePath = join(dir, `workflow-bundle-${process.pid}.js`);

@@ -28,11 +28,17 @@ let customer: CustomerSetup;
 beforeAll(async () => {
   moto = await startMoto();
   db = openTestStore();
-  customer = await onboardCustomer(db.store, moto, { organization: 'acme', bucket: 'acme-secure-logs', prefix: 'exports/cloudsmith' });
+  customer = await onboardCustomer(db.store, moto, {
+    organization: 'acme',
+    bucket: 'acme-secure-logs',
+    prefix: 'exports/cloudsmith',
+  });
   const exporterKeys = await createExporterUser(moto.endpoint);
   await moto.enforceIam();
   worker = await startTestWorker({ store: db.store, moto, ownCredentials: exporterKeys });
-  await db.store.logs.insertClientLogs([...generateClientLogs({ seed: 11, organization: 'acme', window: WINDOW, count: 2_000 })]);
+  await db.store.logs.insertClientLogs([
+    ...generateClientLogs({ seed: 11, organization: 'acme', window: WINDOW, count: 2_000 }),
+  ]);
 });
 
 afterAll(async () => {
@@ -43,15 +49,26 @@ afterAll(async () => {
 
 describe('with IAM enforced and the generated permission policy on the role', () => {
   it('exports the window through the assumed role', async () => {
-    const config = await createExport(db.store, customer.destination, { logType: 'client', format: 'json-ts', folder: 'client-logs' });
+    const config = await createExport(db.store, customer.destination, {
+      logType: 'client',
+      format: 'json-ts',
+      folder: 'client-logs',
+    });
 
-    const result = await runExportWindow(worker.client, { exportId: config.id, windowStart: WINDOW.start, taskQueue: worker.taskQueue });
+    const result = await runExportWindow(worker.client, {
+      exportId: config.id,
+      windowStart: WINDOW.start,
+      taskQueue: worker.taskQueue,
+    });
 
     expect(result.records).toBe(2_000);
     const keys = await listKeys(customer.account.s3, 'acme-secure-logs');
     expect(keys).toEqual([result.manifestKey, result.objects[0]!.key].sort());
     expect(keys.every((k) => k.startsWith('exports/cloudsmith/client-logs/dt=2026-11-18/'))).toBe(true);
-    const lines = gunzipSync(await readObject(customer.account.s3, 'acme-secure-logs', result.objects[0]!.key)).toString('utf8').trimEnd().split('\n');
+    const lines = gunzipSync(await readObject(customer.account.s3, 'acme-secure-logs', result.objects[0]!.key))
+      .toString('utf8')
+      .trimEnd()
+      .split('\n');
     expect(lines).toHaveLength(2_000);
   });
 

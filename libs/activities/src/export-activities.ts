@@ -151,7 +151,10 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
         try {
           window = windowStartingAt(config.cadence, parsed.data.windowStart);
         } catch (err) {
-          throw ExportFailure.permanent(PermanentErrorType.InvalidWindow, `export ${config.id}: ${(err as Error).message}`);
+          throw ExportFailure.permanent(
+            PermanentErrorType.InvalidWindow,
+            `export ${config.id}: ${(err as Error).message}`,
+          );
         }
         const layout = {
           prefix: destination.prefix,

@@ -38,7 +38,15 @@ const TRANSIENT_NAMES = new Set([
   'RequestTimeTooSkewed',
 ]);
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+]);
 
 function shape(err: unknown): AwsErrorShape {
   return err !== null && typeof err === 'object' ? (err as AwsErrorShape) : {};
@@ -133,5 +141,9 @@ export function mapS3WriteError(
     );
   }
   if (isTransient(e)) return ExportFailure.transient(`writing ${where} failed for now: ${describe(e)}`, err);
-  return ExportFailure.permanent(PermanentErrorType.AwsRequestRejected, `writing ${where} was rejected: ${describe(e)}`, err);
+  return ExportFailure.permanent(
+    PermanentErrorType.AwsRequestRejected,
+    `writing ${where} was rejected: ${describe(e)}`,
+    err,
+  );
 }

@@ -25,7 +25,10 @@ function asList(value: Json | undefined): Json[] {
 }
 
 function wildcardMatch(pattern: string, value: string, caseInsensitive: boolean): boolean {
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`, caseInsensitive ? 'i' : '').test(value);
 }
 
@@ -73,7 +76,8 @@ function conditionsHold(condition: Json | undefined, request: AssumeRoleRequest)
 }
 
 export function evaluateTrustPolicy(policy: unknown, request: AssumeRoleRequest): TrustDecision {
-  if (policy === null || typeof policy !== 'object') return { allowed: false, reason: 'the policy is not a JSON object' };
+  if (policy === null || typeof policy !== 'object')
+    return { allowed: false, reason: 'the policy is not a JSON object' };
   const statements = asList((policy as { Statement?: Json }).Statement);
   if (statements.length === 0) return { allowed: false, reason: 'the policy has no statements' };
   let allowedBy: number | undefined;

@@ -1,11 +1,7 @@
 // Starting and inspecting export windows from other services. Starts are idempotent per
 // (export, window): the workflow ID is derived from them, a start while one runs joins it, a start
 // after a failure runs the window again, and a start after a success reports "already done".
-import {
-  type Client,
-  type WorkflowHandle,
-  WorkflowExecutionAlreadyStartedError,
-} from '@temporalio/client';
+import { type Client, type WorkflowHandle, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import {
   DEFAULT_TASK_QUEUE,
@@ -42,14 +38,18 @@ export type StartedExportWindow =
   | { status: 'running'; workflowId: string; runId: string; handle: WorkflowHandle }
   | { status: 'already-succeeded'; workflowId: string; handle: WorkflowHandle };
 
-export async function startExportWindow(client: Client, options: StartExportWindowOptions): Promise<StartedExportWindow> {
+export async function startExportWindow(
+  client: Client,
+  options: StartExportWindowOptions,
+): Promise<StartedExportWindow> {
   const windowStart = canonicalWindowStart(options.windowStart);
   const workflowId = exportWindowWorkflowId(options.exportId, windowStart);
   const searchAttributes: SearchAttributePair[] = [
     { key: exportSearchAttributes.exportId, value: options.exportId },
     { key: exportSearchAttributes.windowStart, value: new Date(windowStart) },
   ];
-  if (options.organization) searchAttributes.push({ key: exportSearchAttributes.organization, value: options.organization });
+  if (options.organization)
+    searchAttributes.push({ key: exportSearchAttributes.organization, value: options.organization });
   if (options.logType) searchAttributes.push({ key: exportSearchAttributes.logType, value: options.logType });
   const input: ExportWindowInput = { exportId: options.exportId, windowStart };
   try {

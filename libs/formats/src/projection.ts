@@ -60,10 +60,12 @@ export function redactUriSegments(uri: string, namespace: string | null, reposit
   const query = uri.search(/[?#]/);
   const path = query === -1 ? uri : uri.slice(0, query);
   const rest = query === -1 ? '' : uri.slice(query);
-  const segments = path.split('/').map((segment) =>
-    (namespace !== null && segment === namespace) || (repository !== null && segment === repository)
-      ? REDACTED_SEGMENT
-      : segment,
-  );
+  const segments = path
+    .split('/')
+    .map((segment) =>
+      (namespace !== null && segment === namespace) || (repository !== null && segment === repository)
+        ? REDACTED_SEGMENT
+        : segment,
+    );
   return segments.join('/') + rest;
 }

@@ -19,7 +19,9 @@ export const auditLogRecordSchema = z.strictObject({
   target: optionalText,
   target_kind: optionalText,
   target_slug_perm: optionalText,
-  uuid: z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'expected a UUID'),
+  uuid: z
+    .string()
+    .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'expected a UUID'),
 });
 
 export type AuditLogRecord = z.output<typeof auditLogRecordSchema>;

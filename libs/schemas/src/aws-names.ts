@@ -40,7 +40,8 @@ const MAX_KEY_PREFIX_BYTES = 512;
 
 /** Why a key prefix is unsafe, or undefined. Allows only S3's "safe" characters, in `/` segments. */
 export function keyPrefixProblem(prefix: string): string | undefined {
-  if (new TextEncoder().encode(prefix).length > MAX_KEY_PREFIX_BYTES) return `must be at most ${MAX_KEY_PREFIX_BYTES} bytes`;
+  if (new TextEncoder().encode(prefix).length > MAX_KEY_PREFIX_BYTES)
+    return `must be at most ${MAX_KEY_PREFIX_BYTES} bytes`;
   if (prefix.startsWith('/')) return 'must not start with "/"';
   const trimmed = prefix.endsWith('/') ? prefix.slice(0, -1) : prefix;
   if (trimmed === '') return undefined;

@@ -44,7 +44,12 @@ export function windowFolderKey(layout: ObjectKeyLayout, window: ExportWindow): 
     layout.cadence === 'daily'
       ? `dt=${window.start.slice(0, 10)}/`
       : `dt=${window.start.slice(0, 10)}/hour=${window.start.slice(11, 13)}/`;
-  return [layout.prefix, layout.folder].filter((s) => s !== '').map((s) => `${s}/`).join('') + partition;
+  return (
+    [layout.prefix, layout.folder]
+      .filter((s) => s !== '')
+      .map((s) => `${s}/`)
+      .join('') + partition
+  );
 }
 
 export function partObjectKey(layout: ObjectKeyLayout, window: ExportWindow, partNumber: number): string {

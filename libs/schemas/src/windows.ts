@@ -1,7 +1,13 @@
 // Export windows: half-open UTC intervals [start, end) of one day or one hour.
 import { z } from 'zod';
 import type { Cadence } from './export-options';
-import { MICROS_PER_DAY, MICROS_PER_HOUR, formatMicrosIso, formatMicrosRfc3339, parseRfc3339Micros } from './timestamps';
+import {
+  MICROS_PER_DAY,
+  MICROS_PER_HOUR,
+  formatMicrosIso,
+  formatMicrosRfc3339,
+  parseRfc3339Micros,
+} from './timestamps';
 
 export const windowSchema = z.object({
   /** ISO 8601 UTC, e.g. `2026-11-25T00:00:00Z`; inclusive. */

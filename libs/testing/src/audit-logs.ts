@@ -32,7 +32,16 @@ const EVENTS = [
 
 const ACTORS = ['alice', 'bob', 'carol', 'dmitri', 'eve', 'fatima', 'gao', 'hana', 'release-bot', 'terraform'];
 const LOCATIONS = ['London, GB', 'Berlin, DE', 'Austin, US', 'São Paulo, BR', 'Tokyo, JP', 'Zürich, CH'];
-const OBJECTS = ['billing-agent', 'acme-cli', 'edge-proxy', 'data-sdk', 'prod-rpm', 'npm-internal', 'owners', 'developers'];
+const OBJECTS = [
+  'billing-agent',
+  'acme-cli',
+  'edge-proxy',
+  'data-sdk',
+  'prod-rpm',
+  'npm-internal',
+  'owners',
+  'developers',
+];
 
 /** Audit records (with their organisation) in canonical form, lazily. */
 export function* generateAuditLogs(options: AuditLogOptions): Generator<AuditLogIngestRecord> {

@@ -49,18 +49,34 @@ const FORMAT_LABEL: Record<PackageFormat, string> = {
   docker: 'Docker',
 };
 
-const PACKAGE_NAMES = ['billing-agent', 'acme-cli', 'edge-proxy', 'data-sdk', 'auth-service', 'libwidget', 'telemetry', 'ui-kit'];
+const PACKAGE_NAMES = [
+  'billing-agent',
+  'acme-cli',
+  'edge-proxy',
+  'data-sdk',
+  'auth-service',
+  'libwidget',
+  'telemetry',
+  'ui-kit',
+];
 
 const USER_AGENTS: Record<PackageFormat, readonly string[]> = {
   rpm: ['libdnf (Rocky Linux 8.9; generic; Linux.x86_64)', 'libdnf', 'urlgrabber/3.10 yum/3.4.3'],
   deb: ['Debian APT-HTTP/1.3 (2.6.1)', 'Debian APT-HTTP/1.3 (2.2.4)', 'Ubuntu APT-HTTP/1.3 (2.4.11)'],
-  npm: ['npm/10.2.4 node/v20.11.0 linux x64 workspaces/false', 'pnpm/8.15.1 npm/? node/v18.19.0 darwin arm64', 'yarn/1.22.19 npm/? node/v18.17.1 linux x64'],
+  npm: [
+    'npm/10.2.4 node/v20.11.0 linux x64 workspaces/false',
+    'pnpm/8.15.1 npm/? node/v18.19.0 darwin arm64',
+    'yarn/1.22.19 npm/? node/v18.17.1 linux x64',
+  ],
   python: [
     'pip/24.0 {"ci":true,"cpu":"x86_64","distro":{"name":"Ubuntu","version":"22.04"},"python":"3.11.7"}',
     'pip/23.3.1 {"ci":null,"cpu":"arm64","python":"3.12.1","system":{"name":"Darwin","release":"23.2.0"}}',
     'poetry/1.7.1',
   ],
-  maven: ['Apache-Maven/3.9.6 (Java 17.0.9; Linux 6.1.0-17-amd64)', 'Gradle/8.5 (Linux;6.1.0;amd64) (Eclipse Adoptium;17.0.9;17.0.9+9)'],
+  maven: [
+    'Apache-Maven/3.9.6 (Java 17.0.9; Linux 6.1.0-17-amd64)',
+    'Gradle/8.5 (Linux;6.1.0;amd64) (Eclipse Adoptium;17.0.9;17.0.9+9)',
+  ],
   docker: [
     'docker/24.0.7 go/go1.20.10 git-commit/311b9ff kernel/6.1.0 os/linux arch/amd64 UpstreamClient(Docker-Client/24.0.7 \\(linux\\))',
     'containerd/1.7.11',
@@ -94,7 +110,14 @@ function version(rng: SeededRandom): string {
   return `${rng.int(0, 4)}.${rng.int(0, 20)}.${rng.int(0, 40)}`;
 }
 
-function downloadPath(rng: SeededRandom, format: PackageFormat, namespace: string, repository: string, name: string, v: string): string {
+function downloadPath(
+  rng: SeededRandom,
+  format: PackageFormat,
+  namespace: string,
+  repository: string,
+  name: string,
+  v: string,
+): string {
   switch (format) {
     case 'rpm':
       return `/rpm/el/${rng.pick(['8', '9'])}/x86_64/${name}-${v}-1.el8.x86_64.rpm`;
@@ -103,7 +126,9 @@ function downloadPath(rng: SeededRandom, format: PackageFormat, namespace: strin
     case 'npm':
       return `/npm/${name}/-/${name}-${v}.tgz`;
     case 'python':
-      return rng.chance(0.3) ? `/python/simple/${name}/` : `/python/packages/${name.replace(/-/g, '_')}-${v}-py3-none-any.whl`;
+      return rng.chance(0.3)
+        ? `/python/simple/${name}/`
+        : `/python/packages/${name.replace(/-/g, '_')}-${v}-py3-none-any.whl`;
     case 'maven':
       return `/maven/com/${namespace}/${name}/${v}/${name}-${v}.jar`;
     case 'docker':
@@ -122,8 +147,14 @@ export function* generateClientLogs(options: ClientLogOptions): Generator<Client
   const repositories = options.repositories ?? SAMPLE_REPOSITORIES;
   const start = windowStartMicros(options.window);
   const span = windowEndMicros(options.window) - start;
-  const tokens = Array.from({ length: 12 }, () => ({ id: rng.string(12), name: rng.pick(['ci-token', 'default', 'release-pipeline', 'customer-portal']) }));
-  const users = Array.from({ length: 20 }, (_, i) => ({ id: rng.string(12), name: rng.pick(['alice', 'bob', 'carol', 'dmitri', 'eve', 'fatima', 'gao', 'hana']) + i }));
+  const tokens = Array.from({ length: 12 }, () => ({
+    id: rng.string(12),
+    name: rng.pick(['ci-token', 'default', 'release-pipeline', 'customer-portal']),
+  }));
+  const users = Array.from({ length: 20 }, (_, i) => ({
+    id: rng.string(12),
+    name: rng.pick(['alice', 'bob', 'carol', 'dmitri', 'eve', 'fatima', 'gao', 'hana']) + i,
+  }));
   for (let i = 0; i < options.count; i++) {
     const repository = rng.pick(repositories);
     const format = FORMAT_OF_SAMPLE[repository] ?? rng.pick(FORMATS);
@@ -138,7 +169,7 @@ export function* generateClientLogs(options: ClientLogOptions): Generator<Client
     const user = rng.chance(0.35) ? rng.pick(users) : null;
     const hasEula = rng.chance(0.1);
     const hasPackage = rng.chance(0.9);
-    const bytes = status === 200 || status === 206 ? Math.floor(Math.exp(rng.next() * 16) * 1_000) : 0;
+    const bytes = status === 200 || status === 206 ? Math.floor(Math.exp(rng.next() * 12) * 500) : 0;
     yield {
       datetime: formatMicrosRfc3339(datetime, 'seconds'),
       repository: `${options.organization}/${repository}`,

@@ -29,28 +29,48 @@ const PART_CONCURRENCY = 4;
 const { recordRunStarted, recordRunResult } = proxyActivities<ExportActivities>({
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '1 hour',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+  },
 });
 
 // Loading the export: misconfiguration fails at once (non-retryable types), the rest retries.
 const { resolveExport } = proxyActivities<ExportActivities>({
   startToCloseTimeout: '30 seconds',
   scheduleToCloseTimeout: '1 hour',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+  },
 });
 
 // STS: a refused role fails fast; throttling and outages retry while the window is still useful.
 const { assumeCustomerRole } = proxyActivities<ExportActivities>({
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '12 hours',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+  },
 });
 
 // Counting and cutting the window into parts: index scans, minutes at most.
 const { planWindowParts } = proxyActivities<ExportActivities>({
   startToCloseTimeout: '15 minutes',
   scheduleToCloseTimeout: '12 hours',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+  },
 });
 
 // One part: streams up to a million records into one object. Heartbeats prove it is alive; a
@@ -59,14 +79,24 @@ const { uploadPart } = proxyActivities<ExportActivities>({
   startToCloseTimeout: '1 hour',
   heartbeatTimeout: '2 minutes',
   scheduleToCloseTimeout: '12 hours',
-  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+  retry: {
+    initialInterval: '10 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+  },
 });
 
 // The manifest, written last: its presence tells the customer the window is complete.
 const { writeManifest } = proxyActivities<ExportActivities>({
   startToCloseTimeout: '2 minutes',
   scheduleToCloseTimeout: '12 hours',
-  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES] },
+  retry: {
+    initialInterval: '5 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+  },
 });
 
 const searchKeys = {

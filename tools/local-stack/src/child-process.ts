@@ -96,7 +96,9 @@ export async function waitUntil(
     if (await check().catch(() => false)) return;
     if (Date.now() > deadline) {
       await service.stop();
-      throw new Error(`${service.name} not ${what} after ${timeoutMs / 1000}s (log ${service.logFile}):\n${service.tail()}`);
+      throw new Error(
+        `${service.name} not ${what} after ${timeoutMs / 1000}s (log ${service.logFile}):\n${service.tail()}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 250));
   }

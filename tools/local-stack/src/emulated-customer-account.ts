@@ -3,7 +3,14 @@
 // the one we generate. Also our exporter's own IAM user, whose keys the worker uses once IAM is
 // enforced. moto places resources in the account of the credentials that create them, so we
 // first assume a throwaway role in the customer's account (while IAM is not yet enforced).
-import { CreateAccessKeyCommand, CreateRoleCommand, CreateUserCommand, IAMClient, PutRolePolicyCommand, PutUserPolicyCommand } from '@aws-sdk/client-iam';
+import {
+  CreateAccessKeyCommand,
+  CreateRoleCommand,
+  CreateUserCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+  PutUserPolicyCommand,
+} from '@aws-sdk/client-iam';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
@@ -36,15 +43,23 @@ export interface EmulatedCustomerAccount {
   s3: S3Client;
 }
 
-export async function createCustomerAccount(endpoint: string, spec: CustomerAccountSpec): Promise<EmulatedCustomerAccount> {
+export async function createCustomerAccount(
+  endpoint: string,
+  spec: CustomerAccountSpec,
+): Promise<EmulatedCustomerAccount> {
   const sts = new STSClient({ region: REGION, endpoint, credentials: EMULATOR_DUMMY_CREDENTIALS });
   const setup = await sts.send(
     new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${spec.accountId}:role/account-setup`, RoleSessionName: 'setup' }),
   );
   sts.destroy();
   const c = setup.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new Error('emulator returned no setup credentials');
-  const setupCredentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken };
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken)
+    throw new Error('emulator returned no setup credentials');
+  const setupCredentials = {
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    sessionToken: c.SessionToken,
+  };
   const iam = new IAMClient({ region: REGION, endpoint, credentials: setupCredentials });
   const s3Setup = new S3Client({ region: REGION, endpoint, credentials: setupCredentials, forcePathStyle: true });
   try {
@@ -53,7 +68,10 @@ export async function createCustomerAccount(endpoint: string, spec: CustomerAcco
       new CreateRoleCommand({
         RoleName: spec.roleName,
         AssumeRolePolicyDocument: JSON.stringify(
-          trustPolicy({ exporterAccountId: spec.exporterAccountId ?? EMULATED_EXPORTER_ACCOUNT_ID, externalId: spec.externalId }),
+          trustPolicy({
+            exporterAccountId: spec.exporterAccountId ?? EMULATED_EXPORTER_ACCOUNT_ID,
+            externalId: spec.externalId,
+          }),
         ),
       }),
     );
@@ -70,11 +88,15 @@ export async function createCustomerAccount(endpoint: string, spec: CustomerAcco
       new PutUserPolicyCommand({
         UserName: adminName,
         PolicyName: 'everything',
-        PolicyDocument: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }),
+        PolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+        }),
       }),
     );
     const key = await iam.send(new CreateAccessKeyCommand({ UserName: adminName }));
-    if (!key.AccessKey?.AccessKeyId || !key.AccessKey.SecretAccessKey) throw new Error('emulator returned no access key');
+    if (!key.AccessKey?.AccessKeyId || !key.AccessKey.SecretAccessKey)
+      throw new Error('emulator returned no access key');
     const adminCredentials = { accessKeyId: key.AccessKey.AccessKeyId, secretAccessKey: key.AccessKey.SecretAccessKey };
     const roleArn = role.Role?.Arn;
     if (!roleArn) throw new Error('emulator returned no role ARN');
@@ -105,7 +127,8 @@ export async function createExporterUser(endpoint: string): Promise<AwsCredentia
       }),
     );
     const key = await iam.send(new CreateAccessKeyCommand({ UserName: 'log-exporter' }));
-    if (!key.AccessKey?.AccessKeyId || !key.AccessKey.SecretAccessKey) throw new Error('emulator returned no access key');
+    if (!key.AccessKey?.AccessKeyId || !key.AccessKey.SecretAccessKey)
+      throw new Error('emulator returned no access key');
     return { accessKeyId: key.AccessKey.AccessKeyId, secretAccessKey: key.AccessKey.SecretAccessKey };
   } finally {
     iam.destroy();

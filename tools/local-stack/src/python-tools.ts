@@ -25,7 +25,9 @@ function run(command: string, args: string[], log: (line: string) => void): void
 
 function findPython(): string {
   for (const candidate of ['python3.11', 'python3', 'python']) {
-    const probe = spawnSync(candidate, ['-c', 'import sys, venv; print(sys.version_info >= (3, 9))'], { encoding: 'utf8' });
+    const probe = spawnSync(candidate, ['-c', 'import sys, venv; print(sys.version_info >= (3, 9))'], {
+      encoding: 'utf8',
+    });
     if (probe.status === 0 && probe.stdout.trim() === 'True') return candidate;
   }
   throw new Error('Python 3.9 or newer with the venv module is needed for the local stack (python3 not found)');

@@ -53,9 +53,13 @@ async function portOrFree(port: number | undefined, name: string): Promise<numbe
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   ensurePythonTools();
   const temporalPort = await portOrFree(options.temporalPort, 'Temporal (TEMPORAL_PORT)');
-  const uiPort = options.headless ? undefined : await portOrFree(options.temporalUiPort, 'the Temporal UI (TEMPORAL_UI_PORT)');
+  const uiPort = options.headless
+    ? undefined
+    : await portOrFree(options.temporalUiPort, 'the Temporal UI (TEMPORAL_UI_PORT)');
   const withMoto = options.withS3Emulator ?? true;
-  const motoPort = withMoto ? await portOrFree(options.s3EmulatorPort, 'the S3 emulator (S3_EMULATOR_PORT)') : undefined;
+  const motoPort = withMoto
+    ? await portOrFree(options.s3EmulatorPort, 'the S3 emulator (S3_EMULATOR_PORT)')
+    : undefined;
 
   const [temporalResult, motoResult] = await Promise.allSettled([
     startTemporalDevServer({

@@ -236,8 +236,7 @@ class SqliteExports implements ExportRepository {
 
   async get(id: string): Promise<ExportConfig | undefined> {
     const row = this.db.prepare('SELECT * FROM exports WHERE id = ? AND deleted_at IS NULL').get(id) as
-      | ExportRow
-      | undefined;
+      ExportRow | undefined;
     return row && toExport(row);
   }
 
@@ -408,9 +407,9 @@ class SqliteRuns implements RunRepository {
   }
 
   async get(exportId: string, windowStart: string): Promise<Run | undefined> {
-    const row = this.db.prepare('SELECT * FROM runs WHERE export_id = ? AND window_start = ?').get(exportId, windowStart) as
-      | RunRow
-      | undefined;
+    const row = this.db
+      .prepare('SELECT * FROM runs WHERE export_id = ? AND window_start = ?')
+      .get(exportId, windowStart) as RunRow | undefined;
     return row && toRun(row);
   }
 
@@ -506,7 +505,11 @@ class SqliteLogs implements LogRepository {
     return this.statement(sql).get({ ...params, offset }) as RecordCursor | undefined;
   }
 
-  streamClientLogs(scope: WindowScope, range: CursorRange, pageSize = DEFAULT_PAGE_SIZE): AsyncIterable<ClientLogRecord> {
+  streamClientLogs(
+    scope: WindowScope,
+    range: CursorRange,
+    pageSize = DEFAULT_PAGE_SIZE,
+  ): AsyncIterable<ClientLogRecord> {
     return this.pages<ClientLogRecord>(scope, range, pageSize, (r) => ({ at: r.recorded, id: r.request_id }));
   }
 
