@@ -2,4 +2,9 @@ module.exports = {
   ...require('../../jest.preset.js'),
   displayName: 'client',
   rootDir: __dirname,
+  globalSetup: '<rootDir>/../../tools/local-stack/src/jest/temporal-global-setup.ts',
+  globalTeardown: '<rootDir>/../../tools/local-stack/src/jest/temporal-global-teardown.ts',
+  testTimeout: 60_000,
+  // The Temporal native bridge keeps handles open after the last test (a known SDK issue).
+  forceExit: true,
 };

@@ -6,7 +6,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { runExportWindow, startExportWindow } from '@log-exporter/client';
 import { type MotoServer, listKeys, readObject } from '@log-exporter/local-stack';
-import { CLIENT_LOG_CSV_FIELDS, type ClientLogRecord, type ExportWindow, manifestSchema } from '@log-exporter/schemas';
+import {
+  CLIENT_LOG_CSV_FIELDS,
+  type ClientLogRecord,
+  type ExportWindow,
+  type ExportWindowResult,
+  manifestSchema,
+} from '@log-exporter/schemas';
 import type { WindowScope } from '@log-exporter/store';
 import { generateClientLogs } from '@log-exporter/testing';
 import {
@@ -15,6 +21,7 @@ import {
   createExport,
   onboardCustomer,
   openTestStore,
+  recordHistory,
   startMoto,
   startTestWorker,
 } from './harness';
@@ -74,11 +81,13 @@ describe('exportWindow', () => {
       folder: 'client-logs',
     });
 
-    const result = await runExportWindow(worker.client, {
+    const started = await startExportWindow(worker.client, {
       exportId: config.id,
       windowStart: '2026-11-20',
       taskQueue: worker.taskQueue,
     });
+    const result = (await started.handle.result()) as ExportWindowResult;
+    await recordHistory('export-window-succeeded', started.handle);
 
     expect(result.records).toBe(4_000);
     expect(result.objects).toHaveLength(1);
@@ -169,11 +178,13 @@ describe('exportWindow', () => {
       });
       const config = await createExport(db.store, destination, { logType: 'client', format: 'json', folder: 'client' });
 
-      const result = await runExportWindow(small.client, {
+      const started = await startExportWindow(small.client, {
         exportId: config.id,
         windowStart: WINDOW.start,
         taskQueue: small.taskQueue,
       });
+      const result = (await started.handle.result()) as ExportWindowResult;
+      await recordHistory('export-window-three-parts', started.handle);
 
       expect(result.objects.map((o) => [o.key.split('_').pop(), o.records])).toEqual([
         ['part00001.jsonl.gz', 1_500],
@@ -233,11 +244,13 @@ describe('exportWindow', () => {
     });
     const config = await createExport(db.store, destination, { logType: 'client', format: 'csv', folder: 'client' });
 
-    const result = await runExportWindow(worker.client, {
+    const started = await startExportWindow(worker.client, {
       exportId: config.id,
       windowStart: WINDOW.start,
       taskQueue: worker.taskQueue,
     });
+    const result = (await started.handle.result()) as ExportWindowResult;
+    await recordHistory('export-window-empty', started.handle);
 
     expect(result).toMatchObject({ records: 0, objects: [] });
     expect(await listKeys(account.s3, 'initech-logs')).toEqual([result.manifestKey]);
@@ -268,6 +281,7 @@ describe('exportWindow', () => {
       () => undefined,
       (err: unknown) => err,
     );
+    await recordHistory('export-window-bucket-missing', started.handle);
     expect(failure).toBeInstanceOf(WorkflowFailedError);
     const cause = (failure as WorkflowFailedError).cause;
     expect(cause).toBeInstanceOf(ApplicationFailure);

@@ -1,10 +1,11 @@
 // Test harness for the export path on real components: a SQLite file, the moto emulator (one per
 // test file, so IAM enforcement in one file cannot disturb another), the shared Temporal dev
 // server, and a real worker on a task queue of its own.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import pino from 'pino';
@@ -15,6 +16,7 @@ import {
   EMULATED_EXPORTER_ACCOUNT_ID,
   EMULATOR_DUMMY_CREDENTIALS,
   type MotoServer,
+  TEMPORAL_BIN,
   createCustomerAccount,
   freePort,
   startMotoServer,
@@ -33,6 +35,33 @@ try {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
 } catch {
   // already installed by an earlier test file in this Jest worker
+}
+
+/**
+ * With RECORD_WORKFLOW_HISTORIES=1, saves a finished workflow's history for the replay tests of
+ * libs/workflows (`npm run record-histories`), so a non-deterministic change to the workflow
+ * code fails CI.
+ */
+export async function recordHistory(name: string, handle: WorkflowHandle): Promise<void> {
+  if (process.env.RECORD_WORKFLOW_HISTORIES !== '1') return;
+  // The CLI writes the JSON form that Worker.runReplayHistory reads back.
+  const json = execFileSync(
+    TEMPORAL_BIN,
+    [
+      'workflow',
+      'show',
+      '--address',
+      process.env.TEMPORAL_ADDRESS!,
+      '--workflow-id',
+      handle.workflowId,
+      '--output',
+      'json',
+    ],
+    { encoding: 'utf8' },
+  );
+  const dir = join(__dirname, '..', '..', '..', 'libs', 'workflows', 'test', 'histories');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.json`), json);
 }
 
 export async function startMoto(): Promise<MotoServer> {

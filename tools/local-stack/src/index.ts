@@ -7,3 +7,4 @@ export * from './temporal-dev-server';
 export * from './moto-server';
 export * from './stack';
 export * from './emulated-customer-account';
+export { startTemporalForJest, stopTemporalForJest } from './jest/temporal-global-setup';

@@ -1,0 +1,184 @@
+// Credentials and S3 writes against the moto emulator (real HTTP, real SigV4, real multipart).
+import { createHash, randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import {
+  EMULATED_EXPORTER_ACCOUNT_ID,
+  EMULATOR_DUMMY_CREDENTIALS,
+  type EmulatedCustomerAccount,
+  type MotoServer,
+  createCustomerAccount,
+  ensurePythonTools,
+  freePort,
+  startMotoServer,
+} from '@log-exporter/local-stack';
+import {
+  CustomerCredentials,
+  CustomerS3Clients,
+  OBJECT_ACL,
+  generateExternalId,
+  writeObjectStream,
+  writeSmallObject,
+} from '../src';
+
+let moto: MotoServer;
+let account: EmulatedCustomerAccount;
+const externalId = generateExternalId();
+const role = { roleArn: 'arn:aws:iam::444455556666:role/Writer', externalId, sessionName: 'log-exporter-test' };
+
+beforeAll(async () => {
+  ensurePythonTools();
+  moto = await startMotoServer({ port: await freePort() });
+  account = await createCustomerAccount(moto.endpoint, {
+    accountId: '444455556666',
+    bucket: 'writer-test',
+    prefix: 'logs',
+    roleName: 'Writer',
+    externalId,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  account?.s3.destroy();
+  await moto?.stop();
+});
+
+function newCredentials(now?: () => number) {
+  return new CustomerCredentials({
+    region: 'us-east-1',
+    endpoint: moto.endpoint,
+    exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID,
+    ownCredentials: EMULATOR_DUMMY_CREDENTIALS,
+    ...(now ? { now } : {}),
+  });
+}
+
+/** Records the headers of every request the client sends, to check what we ask S3 for. */
+function recordRequests(
+  client: S3Client,
+): { method: string; query: Record<string, unknown>; headers: Record<string, string> }[] {
+  const seen: { method: string; query: Record<string, unknown>; headers: Record<string, string> }[] = [];
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as {
+        method: string;
+        query: Record<string, unknown>;
+        headers: Record<string, string>;
+      };
+      seen.push({ method: request.method, query: { ...request.query }, headers: { ...request.headers } });
+      return next(args);
+    },
+    { step: 'finalizeRequest', priority: 'low', name: 'recordRequests' },
+  );
+  return seen;
+}
+
+async function read(key: string): Promise<Buffer> {
+  const response = await account.s3.send(new GetObjectCommand({ Bucket: 'writer-test', Key: key }));
+  return Buffer.from(await response.Body!.transformToByteArray());
+}
+
+describe('customer credentials', () => {
+  it('assumes the role once and serves the cached credentials until near expiry', async () => {
+    let clock = Date.now();
+    const credentials = newCredentials(() => clock);
+    try {
+      const first = await credentials.get(role);
+      expect(first.accessKeyId).toMatch(/^ASIA/);
+      expect(first.sessionToken).toBeTruthy();
+      const [second, third] = await Promise.all([credentials.get(role), credentials.get(role)]);
+      expect(second).toBe(first);
+      expect(third).toBe(first);
+      clock = first.expiration.getTime() - 60_000; // inside the 5-minute refresh margin
+      const refreshed = await credentials.get(role);
+      expect(refreshed.accessKeyId).not.toBe(first.accessKeyId);
+      credentials.invalidate(role);
+      expect((await credentials.get(role)).accessKeyId).not.toBe(refreshed.accessKeyId);
+    } finally {
+      credentials.destroy();
+    }
+  });
+});
+
+describe('S3 writer', () => {
+  it('writes a small object in one PUT with an SHA-256 checksum and the bucket-owner ACL', async () => {
+    const credentials = newCredentials();
+    const clients = new CustomerS3Clients(credentials, { endpoint: moto.endpoint });
+    const s3 = clients.forRole(role, 'us-east-1');
+    const requests = recordRequests(s3);
+    try {
+      const target = { bucket: 'writer-test', key: 'logs/small.txt', region: 'us-east-1', roleArn: role.roleArn };
+      const written = await writeSmallObject(s3, target, 'hello manifest\n', 'text/plain');
+      expect(written).toEqual({
+        key: 'logs/small.txt',
+        bytes: 15,
+        sha256: createHash('sha256').update('hello manifest\n').digest('hex'),
+      });
+      expect((await read('logs/small.txt')).toString()).toBe('hello manifest\n');
+      const put = requests.find((r) => r.method === 'PUT')!;
+      expect(put.headers['x-amz-acl']).toBe(OBJECT_ACL);
+      expect(put.headers['x-amz-checksum-sha256']).toBe(
+        createHash('sha256').update('hello manifest\n').digest('base64'),
+      );
+    } finally {
+      clients.destroy();
+      credentials.destroy();
+    }
+  });
+
+  it('streams a large body as a multipart upload, every part with an SHA-256 checksum', async () => {
+    const credentials = newCredentials();
+    const clients = new CustomerS3Clients(credentials, { endpoint: moto.endpoint });
+    const s3 = clients.forRole(role, 'us-east-1');
+    const requests = recordRequests(s3);
+    try {
+      const body = randomBytes(12 * 1024 * 1024 + 123);
+      const chunks = Array.from({ length: Math.ceil(body.length / 65_536) }, (_, i) =>
+        body.subarray(i * 65_536, (i + 1) * 65_536),
+      );
+      let progress = 0;
+      const written = await writeObjectStream(
+        s3,
+        { bucket: 'writer-test', key: 'logs/big.bin', region: 'us-east-1', roleArn: role.roleArn },
+        Readable.from(chunks),
+        { contentType: 'application/gzip', partSize: 5 * 1024 * 1024, queueSize: 2, onProgress: (n) => (progress = n) },
+      );
+      expect(written.bytes).toBe(body.length);
+      expect(written.sha256).toBe(createHash('sha256').update(body).digest('hex'));
+      expect((await read('logs/big.bin')).equals(body)).toBe(true);
+      expect(progress).toBe(body.length);
+      const parts = requests.filter((r) => r.method === 'PUT' && 'partNumber' in r.query);
+      expect(parts).toHaveLength(3);
+      for (const part of parts) expect(part.headers['x-amz-checksum-sha256']).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+      const create = requests.find((r) => r.method === 'POST' && 'uploads' in r.query)!;
+      expect(create.headers['x-amz-acl']).toBe(OBJECT_ACL);
+      expect(create.headers['x-amz-checksum-algorithm']).toBe('SHA256');
+    } finally {
+      clients.destroy();
+      credentials.destroy();
+    }
+  });
+
+  it('fails with BucketNotFound, leaving nothing behind, when the bucket is missing', async () => {
+    const credentials = newCredentials();
+    const clients = new CustomerS3Clients(credentials, { endpoint: moto.endpoint });
+    try {
+      const s3 = clients.forRole(role, 'us-east-1');
+      await expect(
+        writeObjectStream(
+          s3,
+          { bucket: 'no-such-bucket-here', key: 'logs/x', region: 'us-east-1', roleArn: role.roleArn },
+          Readable.from([Buffer.from('data')]),
+          { contentType: 'text/plain' },
+        ),
+      ).rejects.toMatchObject({
+        type: 'BucketNotFound',
+        retryable: false,
+        message: expect.stringContaining('"no-such-bucket-here"'),
+      });
+    } finally {
+      clients.destroy();
+      credentials.destroy();
+    }
+  });
+});

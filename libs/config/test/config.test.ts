@@ -1,0 +1,99 @@
+import { Writable } from 'node:stream';
+import { EnvError, adminEnvSchema, createLogger, parseEnv, workerEnvSchema } from '../src';
+
+describe('environment', () => {
+  it('fills in defaults for an empty environment', () => {
+    expect(parseEnv(workerEnvSchema, {})).toEqual({
+      TEMPORAL_ADDRESS: 'localhost:7233',
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'log-exports',
+      DATABASE_URL: 'sqlite:.data/log-exporter.db',
+      EXPORTER_AWS_ACCOUNT_ID: '884446598447',
+      AWS_REGION: 'us-east-1',
+      LOG_LEVEL: 'info',
+      EXPORT_SETTLE_DELAY: 30 * 60_000,
+      EXPORT_PART_MAX_RECORDS: 1_000_000,
+    });
+  });
+
+  it('reads durations and numbers', () => {
+    const env = parseEnv(workerEnvSchema, {
+      EXPORT_SETTLE_DELAY: '90s',
+      EXPORT_PART_MAX_RECORDS: '5000',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',
+    });
+    expect(env).toMatchObject({
+      EXPORT_SETTLE_DELAY: 90_000,
+      EXPORT_PART_MAX_RECORDS: 5_000,
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',
+    });
+  });
+
+  it('names every bad variable and its value', () => {
+    let error: unknown;
+    try {
+      parseEnv(workerEnvSchema, {
+        TEMPORAL_ADDRESS: 'no-port',
+        EXPORTER_AWS_ACCOUNT_ID: '123',
+        DATABASE_URL: 'mysql://db',
+        LOG_LEVEL: 'loud',
+        EXPORT_SETTLE_DELAY: 'soon',
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(EnvError);
+    const message = (error as Error).message;
+    expect(message).toContain('TEMPORAL_ADDRESS="no-port": expected host:port');
+    expect(message).toContain('EXPORTER_AWS_ACCOUNT_ID="123": expected a 12-digit AWS account ID');
+    expect(message).toContain('DATABASE_URL="mysql://db"');
+    expect(message).toContain('LOG_LEVEL="loud"');
+    expect(message).toContain('EXPORT_SETTLE_DELAY="soon": expected a duration');
+  });
+
+  it('requires an admin token and never prints it', () => {
+    expect(() => parseEnv(adminEnvSchema, {})).toThrow('ADMIN_TOKEN=unset');
+    expect(() => parseEnv(adminEnvSchema, { ADMIN_TOKEN: 'short-secret' })).toThrow(
+      'ADMIN_TOKEN=(hidden): expected at least 16 characters',
+    );
+    expect(() => parseEnv(adminEnvSchema, { ADMIN_TOKEN: 'short-secret' })).not.toThrow('short-secret');
+    expect(() => parseEnv(adminEnvSchema, { ADMIN_TOKEN: 'x'.repeat(32), ADMIN_PORT: '99999' })).toThrow(
+      'ADMIN_PORT="99999"',
+    );
+  });
+});
+
+describe('logger', () => {
+  it('writes JSON lines and redacts credential-shaped fields wherever they appear', () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        lines.push(chunk.toString());
+        callback();
+      },
+    });
+    const logger = createLogger({ name: 'test', destination });
+    logger.info(
+      {
+        exportId: 'exp_x',
+        credentials: { accessKeyId: 'ASIAXXXX', secretAccessKey: 'very-secret', sessionToken: 'token-secret' },
+        role: { roleArn: 'arn:aws:iam::1:role/x', externalId: 'external-secret' },
+        request: { headers: { authorization: 'Bearer admin-secret' } },
+      },
+      'assumed role',
+    );
+    expect(lines).toHaveLength(1);
+    const line = lines[0]!;
+    for (const secret of ['ASIAXXXX', 'very-secret', 'token-secret', 'external-secret', 'admin-secret']) {
+      expect(line).not.toContain(secret);
+    }
+    const parsed = JSON.parse(line) as Record<string, unknown>;
+    expect(parsed).toMatchObject({
+      msg: 'assumed role',
+      exportId: 'exp_x',
+      service: 'test',
+      credentials: '[redacted]',
+    });
+    expect((parsed.role as Record<string, unknown>).roleArn).toBe('arn:aws:iam::1:role/x');
+  });
+});

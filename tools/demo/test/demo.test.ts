@@ -1,0 +1,23 @@
+// `npm run demo` as a test: the whole local stack, the real worker app in its own process, one
+// window through Temporal into the emulated customer bucket with IAM enforced.
+import { runDemo } from '../src';
+
+describe('demo', () => {
+  it('exports yesterday through the worker and prints the keys, the manifest and the first lines', async () => {
+    const lines: string[] = [];
+    const result = await runDemo({ records: 2_500, print: (line) => lines.push(line) });
+    const output = lines.join('\n');
+
+    expect(result.records).toBe(2_500);
+    expect(result.keys).toHaveLength(2);
+    expect(result.keys.every((k) => k.startsWith('cloudsmith-logs/client-logs/dt='))).toBe(true);
+    expect(result.manifest).toMatchObject({ totals: { objects: 1, records: 2_500 } });
+    for (const key of result.keys) expect(output).toContain(key);
+    expect(output).toContain('"manifestVersion": 1');
+    expect(output).toMatch(
+      /First lines of .*part00001\.log\.gz:\n {2}\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00 \{"datetime"/,
+    );
+    expect(output).toContain('Temporal UI:');
+    expect(output).toContain('S3/STS/IAM emulator:');
+  }, 300_000);
+});

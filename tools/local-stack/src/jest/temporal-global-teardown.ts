@@ -1,0 +1,3 @@
+import { stopTemporalForJest } from './temporal-global-setup';
+
+export default stopTemporalForJest;
