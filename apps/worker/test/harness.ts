@@ -10,7 +10,13 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import pino from 'pino';
 import { type ExportSettings, createExportActivities } from '@log-exporter/activities';
-import { CustomerCredentials, CustomerS3Clients, generateExternalId } from '@log-exporter/aws';
+import {
+  CustomerCredentials,
+  CustomerS3Clients,
+  generateExternalId,
+  permissionPolicy,
+  trustPolicy,
+} from '@log-exporter/aws';
 import {
   type EmulatedCustomerAccount,
   EMULATED_EXPORTER_ACCOUNT_ID,
@@ -109,9 +115,9 @@ export async function onboardCustomer(
   const account = await createCustomerAccount(moto.endpoint, {
     accountId: awsAccountId,
     bucket: options.bucket,
-    prefix,
     roleName,
-    externalId,
+    trustPolicy: trustPolicy({ exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID, externalId }),
+    permissionPolicy: permissionPolicy({ bucket: options.bucket, prefix }),
     createBucket: options.createBucket ?? true,
   });
   const destination = await store.destinations.create({

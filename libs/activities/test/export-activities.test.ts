@@ -7,7 +7,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import pino from 'pino';
-import { CustomerCredentials, CustomerS3Clients, generateExternalId } from '@log-exporter/aws';
+import {
+  CustomerCredentials,
+  CustomerS3Clients,
+  generateExternalId,
+  permissionPolicy,
+  trustPolicy,
+} from '@log-exporter/aws';
 import {
   EMULATED_EXPORTER_ACCOUNT_ID,
   EMULATOR_DUMMY_CREDENTIALS,
@@ -67,9 +73,9 @@ beforeAll(async () => {
   await createCustomerAccount(moto.endpoint, {
     accountId: '777788889999',
     bucket: 'acts',
-    prefix: 'p',
     roleName: 'W',
-    externalId,
+    trustPolicy: trustPolicy({ exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID, externalId }),
+    permissionPolicy: permissionPolicy({ bucket: 'acts', prefix: 'p' }),
   });
   const destination = await store.destinations.create({
     organization: 'acme',

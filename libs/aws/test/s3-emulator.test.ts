@@ -17,6 +17,8 @@ import {
   CustomerS3Clients,
   OBJECT_ACL,
   generateExternalId,
+  permissionPolicy,
+  trustPolicy,
   writeObjectStream,
   writeSmallObject,
 } from '../src';
@@ -32,9 +34,9 @@ beforeAll(async () => {
   account = await createCustomerAccount(moto.endpoint, {
     accountId: '444455556666',
     bucket: 'writer-test',
-    prefix: 'logs',
     roleName: 'Writer',
-    externalId,
+    trustPolicy: trustPolicy({ exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID, externalId }),
+    permissionPolicy: permissionPolicy({ bucket: 'writer-test', prefix: 'logs' }),
   });
 }, 120_000);
 

@@ -7,10 +7,11 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Client, Connection } from '@temporalio/client';
-import { generateExternalId } from '@log-exporter/aws';
+import { generateExternalId, permissionPolicy, trustPolicy } from '@log-exporter/aws';
 import { runExportWindow } from '@log-exporter/client';
 import {
   DATA_DIR,
+  EMULATED_EXPORTER_ACCOUNT_ID,
   REPO_ROOT,
   type LocalStack,
   type Service,
@@ -65,9 +66,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     // The customer's side: bucket, role and policies, as the seed's "New Setup" describes.
     const externalId = generateExternalId();
     const account = await createCustomerAccount(moto.endpoint, {
-      ...CUSTOMER,
       accountId: CUSTOMER.awsAccountId,
-      externalId,
+      bucket: CUSTOMER.bucket,
+      roleName: CUSTOMER.roleName,
+      trustPolicy: trustPolicy({ exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID, externalId }),
+      permissionPolicy: permissionPolicy({ bucket: CUSTOMER.bucket, prefix: CUSTOMER.prefix }),
     });
     const roleArn = roleArnFor(CUSTOMER.awsAccountId, CUSTOMER.roleName);
     print(`Customer ${CUSTOMER.organization}: bucket s3://${CUSTOMER.bucket}/${CUSTOMER.prefix}/, role ${roleArn}`);
