@@ -61,8 +61,11 @@ afterAll(async () => {
 
 async function storedWindow(scope: Omit<WindowScope, 'logType'>): Promise<ClientLogRecord[]> {
   const records: ClientLogRecord[] = [];
-  for await (const r of db.store.logs.streamClientLogs({ logType: 'client', ...scope }, { after: null, until: null })) {
-    records.push(r);
+  for await (const page of db.store.logs.clientLogPages(
+    { logType: 'client', ...scope },
+    { after: null, until: null },
+  )) {
+    records.push(...page);
   }
   return records;
 }

@@ -257,13 +257,13 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
         const s3 = deps.s3.forRole(role, resolved.region);
         const scope = scopeOf(resolved);
         const range = { after: part.after, until: part.until };
-        const records: AsyncIterable<LogRecord> =
+        const pages: AsyncIterable<readonly LogRecord[]> =
           resolved.logType === 'client'
-            ? store.logs.streamClientLogs(scope, range)
-            : store.logs.streamAuditLogs(scope, range);
+            ? store.logs.clientLogPages(scope, range)
+            : store.logs.auditLogPages(scope, range);
         const stats: EncodeStats = { records: 0 };
         const body = encodeToStream(
-          records,
+          pages,
           {
             logType: resolved.logType,
             format: resolved.format,

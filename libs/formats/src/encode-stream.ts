@@ -1,6 +1,7 @@
-// Turns a stream of records into a stream of encoded bytes, in chunks of about 64 KiB, pulling
-// records only as fast as the consumer reads (backpressure comes from the async iterator).
-import { Readable, type Transform, PassThrough } from 'node:stream';
+// Turns batches of records into a stream of encoded bytes, in chunks of about 64 KiB, pulling
+// batches only as fast as the consumer reads (backpressure comes from the async iterator). Records
+// arrive in batches (a database page) so there is no await per record.
+import { PassThrough, Readable, type Transform } from 'node:stream';
 import { createGzip, constants as zlibConstants } from 'node:zlib';
 import type { Compression } from '@log-exporter/schemas';
 import { type EncodingOptions, createRecordEncoder } from './create-encoder';
@@ -12,26 +13,46 @@ export interface EncodeStats {
   records: number;
 }
 
+export type RecordBatches = AsyncIterable<readonly LogRecord[]> | Iterable<readonly LogRecord[]>;
+
+/** Groups a flat sequence of records into batches (for callers that hold records one by one). */
+export function* inBatches<R>(records: Iterable<R>, size = 1_000): Generator<R[]> {
+  let batch: R[] = [];
+  for (const record of records) {
+    batch.push(record);
+    if (batch.length === size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
 /** Lines of the records (header first), `\n`-terminated, grouped into Buffers. */
 export async function* encodeRecords(
-  records: AsyncIterable<LogRecord> | Iterable<LogRecord>,
+  batches: RecordBatches,
   options: EncodingOptions,
   stats: EncodeStats = { records: 0 },
 ): AsyncGenerator<Buffer> {
-  const encoder = createRecordEncoder(options);
-  let pending = encoder.header === null ? '' : encoder.header + '\n';
-  for await (const record of records) {
-    pending += encoder.line(record) + '\n';
-    stats.records++;
-    if (pending.length >= CHUNK_CHARS) {
-      yield Buffer.from(pending, 'utf8');
-      pending = '';
+  const { line, header } = createRecordEncoder(options);
+  let pending = header === null ? '' : header + '\n';
+  for await (const batch of batches) {
+    for (const record of batch) {
+      pending += line(record) + '\n';
+      if (pending.length >= CHUNK_CHARS) {
+        yield Buffer.from(pending, 'utf8');
+        pending = '';
+      }
     }
+    stats.records += batch.length;
   }
   if (pending.length > 0) yield Buffer.from(pending, 'utf8');
 }
 
-/** gzip at a fixed level (same input, same bytes: the header carries no time or file name). */
+/**
+ * gzip at a fixed level and settings: the same input gives the same bytes (the gzip header Node
+ * writes carries no time and no file name).
+ */
 export function createCompressor(compression: Compression): Transform {
   if (compression === 'none') return new PassThrough();
   return createGzip({ level: 6, memLevel: 8, strategy: zlibConstants.Z_DEFAULT_STRATEGY });
@@ -39,11 +60,11 @@ export function createCompressor(compression: Compression): Transform {
 
 /** Encoded and compressed bytes of the records, as a Node stream. */
 export function encodeToStream(
-  records: AsyncIterable<LogRecord> | Iterable<LogRecord>,
+  batches: RecordBatches,
   options: EncodingOptions & { compression: Compression },
   stats: EncodeStats = { records: 0 },
 ): Readable {
-  const source = Readable.from(encodeRecords(records, options, stats), { objectMode: false });
+  const source = Readable.from(encodeRecords(batches, options, stats), { objectMode: false });
   const compressor = createCompressor(options.compression);
   source.on('error', (err) => compressor.destroy(err));
   return source.pipe(compressor);

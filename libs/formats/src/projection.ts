@@ -19,8 +19,8 @@ export const REDACTED_SEGMENT = '-';
 export interface Projection {
   /** Output fields in order. */
   readonly fields: readonly string[];
-  /** Rewrites a record for output; returns the record itself when nothing needs rewriting. */
-  readonly apply: (record: LogRecord) => LogRecord;
+  /** Rewrites a record for output; null when records are written as they are. */
+  readonly apply: ((record: LogRecord) => LogRecord) | null;
 }
 
 /** The fields a format writes for a log type before exclusions (CSV: the seed's columns only). */
@@ -36,7 +36,7 @@ export function createProjection(logType: LogType, format: Format, exclude: read
   if (hideRepository) removed.add('repository');
   const fields = baseFields(logType, format).filter((f) => !removed.has(f));
 
-  if (!hideNamespace && !hideRepository) return { fields, apply: (record) => record };
+  if (!hideNamespace && !hideRepository) return { fields, apply: null };
 
   return {
     fields,

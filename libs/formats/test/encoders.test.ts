@@ -2,7 +2,15 @@ import { gunzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { CLIENT_LOG_CSV_FIELDS, type ClientLogRecord } from '@log-exporter/schemas';
 import { SEED_EXAMPLE_CLIENT_RECORD, generateClientLogs } from '@log-exporter/testing';
-import { apacheTime, createRecordEncoder, csvField, encodeRecords, encodeToStream, redactUriSegments } from '../src';
+import {
+  apacheTime,
+  createRecordEncoder,
+  csvField,
+  encodeRecords,
+  encodeToStream,
+  inBatches,
+  redactUriSegments,
+} from '../src';
 
 const SEED_HEADER =
   'datetime,repository,status,method,uri,host,ip_address,bytes,city,country,edge,eula,format,package,recorded,referer,request_id,token,user,user_agent';
@@ -11,7 +19,7 @@ const SEED_LINE =
 
 async function encodeAll(records: ClientLogRecord[], options: Parameters<typeof encodeRecords>[1]): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of encodeRecords(records, options)) chunks.push(chunk);
+  for await (const chunk of encodeRecords(inBatches(records), options)) chunks.push(chunk);
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -139,21 +147,22 @@ describe('streams and compression', () => {
 
   it('gzips to bytes that decompress to the plain encoding', async () => {
     const plain = await encodeAll(records, options);
-    const gz = await streamToBuffer(encodeToStream(records, { ...options, compression: 'gzip' }));
+    const gz = await streamToBuffer(encodeToStream(inBatches(records), { ...options, compression: 'gzip' }));
     expect(gunzipSync(gz).toString('utf8')).toBe(plain);
     expect(gz.length).toBeLessThan(plain.length / 3);
   });
 
   it('gives byte-identical gzip output for the same input', async () => {
-    const a = await streamToBuffer(encodeToStream(records, { ...options, compression: 'gzip' }));
-    const b = await streamToBuffer(encodeToStream(records, { ...options, compression: 'gzip' }));
+    const a = await streamToBuffer(encodeToStream(inBatches(records), { ...options, compression: 'gzip' }));
+    const b = await streamToBuffer(encodeToStream(inBatches(records), { ...options, compression: 'gzip' }));
     expect(a.equals(b)).toBe(true);
   });
 
   it('counts records and emits chunks of bounded size', async () => {
     const stats = { records: 0 };
     let largest = 0;
-    for await (const chunk of encodeRecords(records, options, stats)) largest = Math.max(largest, chunk.length);
+    for await (const chunk of encodeRecords(inBatches(records), options, stats))
+      largest = Math.max(largest, chunk.length);
     expect(stats.records).toBe(3_000);
     expect(largest).toBeLessThan(64 * 1024 + 16 * 1024);
   });
@@ -166,7 +175,7 @@ describe('streams and compression', () => {
         yield r;
       }
     }
-    const iterator = encodeRecords(counting(), options)[Symbol.asyncIterator]();
+    const iterator = encodeRecords(inBatches(counting(), 10), options)[Symbol.asyncIterator]();
     await iterator.next();
     // One chunk needs ~64 KiB of lines (~100 records): nowhere near the 100,000 available.
     expect(produced).toBeLessThan(1_000);

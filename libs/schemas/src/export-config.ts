@@ -35,14 +35,34 @@ const exportSettingsShape = {
   enabled: z.boolean().default(true),
 };
 
-function checkFormatForLogType(value: { format?: Format; logType?: LogType }, ctx: z.RefinementCtx): void {
+/** Settings that are valid alone but not together; also run on an export after a change. */
+export function exportCombinationProblems(value: {
+  format?: Format;
+  logType?: LogType;
+  repositories?: string[] | null;
+}): { path: string[]; message: string }[] {
+  const problems: { path: string[]; message: string }[] = [];
   if (value.format && value.logType && !formatSupportsLogType(value.format, value.logType)) {
-    ctx.addIssue({
-      code: 'custom',
+    problems.push({
       path: ['format'],
       message: `format "${value.format}" cannot carry ${value.logType} logs (Apache lines describe downloads: client logs only)`,
     });
   }
+  if (value.logType === 'audit' && value.repositories) {
+    problems.push({
+      path: ['repositories'],
+      message:
+        'audit logs are exported for the whole organisation: leave repositories out (they scope client logs only)',
+    });
+  }
+  return problems;
+}
+
+function checkFormatForLogType(
+  value: { format?: Format; logType?: LogType; repositories?: string[] | null },
+  ctx: z.RefinementCtx,
+): void {
+  for (const problem of exportCombinationProblems(value)) ctx.addIssue({ code: 'custom', ...problem });
 }
 
 export const createExportInputSchema = z

@@ -1,5 +1,6 @@
 export * from './timestamps';
 export * from './primitives';
+export * from './field-docs';
 export * from './client-log';
 export * from './audit-log';
 export * from './export-options';

@@ -27,7 +27,11 @@ export const timestampSeconds = timestamp('seconds');
 /** RFC 3339 in, canonical `YYYY-MM-DDTHH:MM:SS.ffffff+00:00` out; sorts like time as text. */
 export const timestampMicros = timestamp('micros');
 
-export const text = z.string().max(MAX_FIELD_LENGTH);
+/** Text of a log field: at most 64 KiB, and well-formed Unicode (a lone surrogate cannot be written as UTF-8). */
+export const text = z
+  .string()
+  .max(MAX_FIELD_LENGTH)
+  .refine((value) => value.isWellFormed(), 'contains a lone UTF-16 surrogate: not valid Unicode text');
 export const optionalText = text.nullable().default(null);
 export const requiredText = text.min(1);
 

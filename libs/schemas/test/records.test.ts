@@ -150,6 +150,31 @@ describe('export settings', () => {
     });
   });
 
+  it('refuses a repository scope on audit logs, naming the field', () => {
+    const result = createExportInputSchema.safeParse({
+      ...base,
+      logType: 'audit',
+      format: 'json',
+      repositories: ['prod-rpm'],
+    });
+    expect(result.success).toBe(false);
+    expect(describeZodError(result.error!)).toEqual([
+      {
+        path: 'repositories',
+        message:
+          'audit logs are exported for the whole organisation: leave repositories out (they scope client logs only)',
+      },
+    ]);
+  });
+
+  it('refuses text that is not valid Unicode, naming the field', () => {
+    const result = clientLogRecordSchema.safeParse({ ...seedRecord, user_agent: 'broken \ud800 surrogate' });
+    expect(result.success).toBe(false);
+    expect(describeZodError(result.error!)).toEqual([
+      { path: 'user_agent', message: 'contains a lone UTF-16 surrogate: not valid Unicode text' },
+    ]);
+  });
+
   it('treats an empty repository list as a mistake, not as "no repositories"', () => {
     const result = createExportInputSchema.safeParse({ ...base, logType: 'client', format: 'csv', repositories: [] });
     expect(result.success).toBe(false);

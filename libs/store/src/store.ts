@@ -97,9 +97,12 @@ export interface LogRepository {
    * undefined when the window has fewer records. Used to cut a window into parts.
    */
   cursorAfter(scope: WindowScope, after: RecordCursor | null, offset: number): Promise<RecordCursor | undefined>;
-  /** Streams a slice of the window in stable order, a page at a time: memory does not grow with it. */
-  streamClientLogs(scope: WindowScope, range: CursorRange, pageSize?: number): AsyncIterable<ClientLogRecord>;
-  streamAuditLogs(scope: WindowScope, range: CursorRange, pageSize?: number): AsyncIterable<AuditLogRecord>;
+  /**
+   * Streams a slice of the window in stable order as pages of records: memory does not grow with
+   * the window, and consumers handle a page without an await per record.
+   */
+  clientLogPages(scope: WindowScope, range: CursorRange, pageSize?: number): AsyncIterable<ClientLogRecord[]>;
+  auditLogPages(scope: WindowScope, range: CursorRange, pageSize?: number): AsyncIterable<AuditLogRecord[]>;
 }
 
 export interface Store {

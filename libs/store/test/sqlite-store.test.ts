@@ -22,9 +22,9 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
   const out: T[] = [];
-  for await (const item of iterable) out.push(item);
+  for await (const page of pages) out.push(...page);
   return out;
 }
 
@@ -69,7 +69,7 @@ describe('client logs', () => {
       ...generateClientLogs({ seed: 4, organization: 'globex', window: WINDOW, count: 50 }),
     ]);
 
-    const streamed = await collect(store.logs.streamClientLogs(clientScope(), { after: null, until: null }, 64));
+    const streamed = await collect(store.logs.clientLogPages(clientScope(), { after: null, until: null }, 64));
     const expected = [...inside].sort((a, b) =>
       a.recorded === b.recorded ? (a.request_id < b.request_id ? -1 : 1) : a.recorded < b.recorded ? -1 : 1,
     );
@@ -86,7 +86,7 @@ describe('client logs', () => {
       at('2026-11-21T00:00:00.000000+00:00', 'end'),
       at('2026-11-19T23:59:59.999999+00:00', 'before'),
     ]);
-    const ids = (await collect(store.logs.streamClientLogs(clientScope(), { after: null, until: null }))).map(
+    const ids = (await collect(store.logs.clientLogPages(clientScope(), { after: null, until: null }))).map(
       (r) => r.request_id,
     );
     expect(ids).toEqual(['start', 'last']);
@@ -103,7 +103,7 @@ describe('client logs', () => {
     const records = [...generateClientLogs({ seed: 1, organization: 'acme', window: WINDOW, count: 300 })];
     await store.logs.insertClientLogs(records);
     const scope = clientScope({ repositories: ['prod-rpm'] });
-    const streamed = await collect(store.logs.streamClientLogs(scope, { after: null, until: null }));
+    const streamed = await collect(store.logs.clientLogPages(scope, { after: null, until: null }));
     expect(streamed.length).toBe(records.filter((r) => r.repository === 'acme/prod-rpm').length);
     expect(streamed.every((r) => r.repository === 'acme/prod-rpm')).toBe(true);
     expect(await store.logs.countInWindow(scope)).toBe(streamed.length);
@@ -113,7 +113,7 @@ describe('client logs', () => {
     await store.logs.insertClientLogs([
       ...generateClientLogs({ seed: 1, organization: 'acme', window: WINDOW, count: 1_000 }),
     ]);
-    const all = await collect(store.logs.streamClientLogs(clientScope(), { after: null, until: null }));
+    const all = await collect(store.logs.clientLogPages(clientScope(), { after: null, until: null }));
     const boundaries: RecordCursor[] = [];
     let after: RecordCursor | null = null;
     for (;;) {
@@ -127,7 +127,7 @@ describe('client logs', () => {
     const slices = [];
     let previous: RecordCursor | null = null;
     for (const until of [...boundaries, null]) {
-      slices.push(await collect(store.logs.streamClientLogs(clientScope(), { after: previous, until }, 128)));
+      slices.push(await collect(store.logs.clientLogPages(clientScope(), { after: previous, until }, 128)));
       previous = until;
     }
     expect(slices.map((s) => s.length)).toEqual([300, 300, 300, 100]);
@@ -143,7 +143,7 @@ describe('audit logs', () => {
       ...generateAuditLogs({ seed: 2, organization: 'globex', window: WINDOW, count: 20 }),
     ]);
     const scope: WindowScope = { logType: 'audit', organization: 'acme', repositories: null, window: WINDOW };
-    const streamed = await collect(store.logs.streamAuditLogs(scope, { after: null, until: null }, 50));
+    const streamed = await collect(store.logs.auditLogPages(scope, { after: null, until: null }, 50));
     expect(streamed).toHaveLength(200);
     expect(streamed[0]).not.toHaveProperty('organization');
     const order = streamed.map((r) => `${r.event_at}|${r.uuid}`);

@@ -505,15 +505,15 @@ class SqliteLogs implements LogRepository {
     return this.statement(sql).get({ ...params, offset }) as RecordCursor | undefined;
   }
 
-  streamClientLogs(
+  clientLogPages(
     scope: WindowScope,
     range: CursorRange,
     pageSize = DEFAULT_PAGE_SIZE,
-  ): AsyncIterable<ClientLogRecord> {
+  ): AsyncIterable<ClientLogRecord[]> {
     return this.pages<ClientLogRecord>(scope, range, pageSize, (r) => ({ at: r.recorded, id: r.request_id }));
   }
 
-  streamAuditLogs(scope: WindowScope, range: CursorRange, pageSize = DEFAULT_PAGE_SIZE): AsyncIterable<AuditLogRecord> {
+  auditLogPages(scope: WindowScope, range: CursorRange, pageSize = DEFAULT_PAGE_SIZE): AsyncIterable<AuditLogRecord[]> {
     return this.pages<AuditLogRecord>(scope, range, pageSize, (r) => ({ at: r.event_at, id: r.uuid }));
   }
 
@@ -523,12 +523,12 @@ class SqliteLogs implements LogRepository {
     range: CursorRange,
     pageSize: number,
     cursorOf: (record: R) => RecordCursor,
-  ): AsyncGenerator<R> {
+  ): AsyncGenerator<R[]> {
     let after = range.after;
     for (;;) {
       const { sql, params } = this.query(scope, { after, until: range.until }, 'rows');
       const page = this.statement(sql).all({ ...params, limit: pageSize }) as R[];
-      for (const record of page) yield record;
+      if (page.length > 0) yield page;
       if (page.length < pageSize) return;
       after = cursorOf(page[page.length - 1] as R);
     }

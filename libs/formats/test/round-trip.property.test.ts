@@ -1,0 +1,197 @@
+// Property tests: whatever the values (commas, quotes, CR/LF, tabs, astral characters, empty
+// strings, nulls, 8 KB user agents, leading = + - @), each format parses back, with an
+// independent parser, to exactly the values that went in.
+import fc from 'fast-check';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { CLIENT_LOG_CSV_FIELDS, type ClientLogRecord, type FieldGroup, fieldGroupSchema } from '@log-exporter/schemas';
+import { SEED_EXAMPLE_CLIENT_RECORD } from '@log-exporter/testing';
+import { createProjection, createRecordEncoder } from '../src';
+
+const RUNS = { numRuns: 1_000 };
+
+const tricky = fc.constantFrom(
+  '',
+  '-',
+  ',',
+  '"',
+  '""',
+  '\r\n',
+  '\n',
+  '\r',
+  '\t',
+  ' ',
+  '\\',
+  '\\x41',
+  '=SUM(A1:A9)',
+  '+1 555 0100',
+  '-2+3',
+  '@admin',
+  'a "quoted", value\nwith lines',
+  '🚀 astral 𝄞',
+  'ünïcödé',
+  '\u0000\u001f\u007f',
+);
+
+/** Hostile text: tricky pieces glued to arbitrary Unicode, sometimes 8 KB long. */
+const hostileText = fc.oneof(
+  {
+    weight: 3,
+    arbitrary: fc
+      .array(fc.oneof(tricky, fc.string({ unit: 'binary', maxLength: 12 })), { maxLength: 6 })
+      .map((parts) => parts.join('')),
+  },
+  // 8 KB and more, like the longest real user agents.
+  {
+    weight: 1,
+    arbitrary: fc
+      .string({ unit: 'grapheme', minLength: 1, maxLength: 16 })
+      .map((s) => s.repeat(Math.ceil(8_192 / s.length))),
+  },
+  { weight: 1, arbitrary: tricky },
+);
+const nonEmptyHostile = hostileText.filter((s) => s.length > 0);
+const nullable = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null, freq: 4 });
+
+const clientRecord: fc.Arbitrary<ClientLogRecord> = fc
+  .record({
+    method: nonEmptyHostile,
+    uri: nonEmptyHostile,
+    host: nonEmptyHostile,
+    ip_address: nullable(hostileText),
+    city: nullable(hostileText),
+    country: nullable(hostileText),
+    edge: nullable(hostileText),
+    eula: nullable(hostileText),
+    format: nullable(hostileText),
+    package: nullable(hostileText),
+    referer: nullable(hostileText),
+    token: nullable(hostileText),
+    user: nullable(hostileText),
+    user_agent: nullable(hostileText),
+    user_name: nullable(hostileText),
+    protocol: nullable(hostileText),
+    status: fc.integer({ min: 100, max: 599 }),
+    bytes: fc.nat(),
+  })
+  .map((values) => ({ ...SEED_EXAMPLE_CLIENT_RECORD, ...values }));
+
+const excludeSets = fc.subarray([...fieldGroupSchema.options] as FieldGroup[]);
+
+describe('CSV round trip (csv-parse)', () => {
+  it('gives back every value, null and empty string kept apart', () => {
+    const encoder = createRecordEncoder({ logType: 'client', format: 'csv', exclude: [] });
+    fc.assert(
+      fc.property(fc.array(clientRecord, { minLength: 1, maxLength: 3 }), (records) => {
+        const text = [encoder.header, ...records.map(encoder.line)].join('\n') + '\n';
+        const rows = parseCsv(text, {
+          columns: true,
+          cast: (value, context) => (context.header || context.quoting || value !== '' ? value : null),
+        }) as Record<string, string | null>[];
+        expect(rows).toHaveLength(records.length);
+        rows.forEach((row, i) => {
+          const record = records[i] as unknown as Record<string, unknown>;
+          for (const field of CLIENT_LOG_CSV_FIELDS) {
+            const expected = record[field] === null ? null : String(record[field]);
+            expect(row[field]).toBe(expected);
+          }
+        });
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('JSON Stream and JSON Stream + Timestamp round trip (JSON.parse)', () => {
+  it('gives back every record exactly', () => {
+    const json = createRecordEncoder({ logType: 'client', format: 'json', exclude: [] });
+    const jsonTs = createRecordEncoder({ logType: 'client', format: 'json-ts', exclude: [] });
+    fc.assert(
+      fc.property(clientRecord, (record) => {
+        const line = json.line(record);
+        expect(line).not.toContain('\n');
+        expect(JSON.parse(line)).toEqual(record);
+        const stamped = jsonTs.line(record);
+        const space = stamped.indexOf(' ');
+        expect(stamped.slice(0, space)).toBe(record.datetime);
+        expect(JSON.parse(stamped.slice(space + 1))).toEqual(record);
+      }),
+      RUNS,
+    );
+  });
+});
+
+// An independent reader of combined log lines: a regular expression and Apache's escapes.
+const COMBINED =
+  /^(\S+) (\S+) (\S+) \[([^\]]+)\] "((?:[^"\\]|\\.)*)" (\d{3}) (\d+) "((?:[^"\\]|\\.)*)" "((?:[^"\\]|\\.)*)"$/;
+
+function unescape(text: string): string {
+  // Runs of \xhh are bytes of UTF-8; the other escapes stand for one character.
+  return text.replace(/((?:\\x[0-9a-f]{2})+)|\\(.)/gsu, (_, bytes: string | undefined, e: string | undefined) => {
+    if (bytes) return Buffer.from(bytes.replace(/\\x/g, ''), 'hex').toString('utf8');
+    return e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : (e as string);
+  });
+}
+function bareValue(token: string): string | null {
+  return token === '-' ? null : unescape(token);
+}
+/** Outside quotes an empty value is written like an absent one (the one lossy case, documented). */
+const asBare = (value: string | null) => (value === '' ? null : value);
+function quotedValue(inner: string): string | null {
+  return inner === '-' ? null : unescape(inner);
+}
+
+describe('Apache combined log round trip (regex)', () => {
+  it('gives back every value in the line', () => {
+    const encoder = createRecordEncoder({ logType: 'client', format: 'apache', exclude: [] });
+    fc.assert(
+      fc.property(clientRecord, (record) => {
+        const line = encoder.line(record);
+        const m = COMBINED.exec(line);
+        expect(m).not.toBeNull();
+        const [, host, , user, time, request, status, bytes, referer, agent] = m as unknown as string[];
+        expect(bareValue(host!)).toBe(asBare(record.ip_address));
+        expect(bareValue(user!)).toBe(asBare(record.user_name ?? record.user));
+        expect(time).toBe('01/Apr/2021:19:40:55 +0000');
+        const [method, uri, protocol, ...rest] = request!.split(' ');
+        expect(rest).toEqual([]);
+        expect(bareValue(method!)).toBe(asBare(record.method));
+        expect(bareValue(uri!)).toBe(asBare(record.uri));
+        expect(bareValue(protocol!)).toBe(asBare(record.protocol));
+        expect(Number(status)).toBe(record.status);
+        expect(Number(bytes)).toBe(record.bytes);
+        expect(quotedValue(referer!)).toBe(record.referer);
+        expect(quotedValue(agent!)).toBe(record.user_agent);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('field groups', () => {
+  it('remove the same fields from every format', () => {
+    fc.assert(
+      fc.property(clientRecord, excludeSets, (record, exclude) => {
+        const jsonFields = createProjection('client', 'json', exclude).fields;
+        const parsed = JSON.parse(
+          createRecordEncoder({ logType: 'client', format: 'json', exclude }).line(record),
+        ) as object;
+        expect(Object.keys(parsed)).toEqual(jsonFields);
+        const csv = createRecordEncoder({ logType: 'client', format: 'csv', exclude });
+        expect(csv.header!.split(',')).toEqual(
+          jsonFields.filter((f) => (CLIENT_LOG_CSV_FIELDS as readonly string[]).includes(f)),
+        );
+        const apache = createRecordEncoder({ logType: 'client', format: 'apache', exclude }).line(record);
+        if (exclude.includes('ip')) expect(apache.startsWith('- - ')).toBe(true);
+        for (const [group, fields] of [
+          ['ip', ['ip_address']],
+          ['geo', ['city', 'country', 'continent']],
+          ['eula', ['eula', 'eula_number']],
+          ['repository', ['repository']],
+        ] as const) {
+          for (const field of fields) expect(jsonFields.includes(field)).toBe(!exclude.includes(group));
+        }
+      }),
+      RUNS,
+    );
+  });
+});

@@ -1,0 +1,1 @@
+export { renderFormatsDoc } from './formats-doc';
