@@ -6,3 +6,4 @@ export * from './error-mapping';
 export * from './customer-credentials';
 export * from './customer-s3';
 export * from './s3-writer';
+export * from './verify-destination';

@@ -60,8 +60,16 @@ export const adminEnvSchema = z.object({
   ...commonEnvShape,
   ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters'),
   ADMIN_PORT: port.default(8080),
+  /** Interface to listen on; loopback unless deployed behind a proxy. */
+  ADMIN_HOST: z.string().min(1).default('127.0.0.1'),
   /** Where links to workflows point. */
   TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
+  /** Consecutive failed windows after which an export shows as failing. */
+  EXPORT_FAILING_AFTER: positiveInt.default(3),
+  /** Most windows one backfill request may start. */
+  MAX_BACKFILL_WINDOWS: positiveInt.default(400),
+  /** Largest NDJSON ingest request, in bytes. */
+  INGEST_BODY_LIMIT_BYTES: positiveInt.default(16 * 1024 * 1024),
 });
 export type AdminEnv = z.output<typeof adminEnvSchema>;
 

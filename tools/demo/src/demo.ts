@@ -1,30 +1,28 @@
-// The demo: one export window end to end on the local stack, as a customer would receive it.
-// Starts Temporal and the S3/STS/IAM emulator, sets up a customer's AWS account the way the seed
-// tells customers to (bucket, role, trust and permission policies with our External ID), loads a
-// day of realistic download logs, runs the real worker app, exports yesterday's window through
-// Temporal, and prints what landed in the customer's bucket.
+// The demo: one export window end to end on the local stack, driven the way ops and other
+// services drive the product: through the admin API. Starts Temporal, the S3/STS/IAM emulator, the
+// worker app and the admin app; onboards a customer (destination, hand-over of the External ID and
+// policies, the customer's role made from them, verify); ingests a day of realistic download logs;
+// runs yesterday's window through Temporal; prints what landed in the customer's bucket.
+import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { Client, Connection } from '@temporalio/client';
-import { generateExternalId, permissionPolicy, trustPolicy } from '@log-exporter/aws';
-import { runExportWindow } from '@log-exporter/client';
 import {
   DATA_DIR,
-  EMULATED_EXPORTER_ACCOUNT_ID,
-  REPO_ROOT,
   type LocalStack,
+  REPO_ROOT,
   type Service,
   createCustomerAccount,
   createExporterUser,
+  freePort,
   listKeys,
   portsFromEnv,
   readObject,
   startLocalStack,
   startService,
+  waitUntil,
 } from '@log-exporter/local-stack';
-import { createExportInputSchema, roleArnFor, windowContaining, previousWindow } from '@log-exporter/schemas';
-import { openSqliteStore } from '@log-exporter/store';
+import { previousWindow, windowContaining } from '@log-exporter/schemas';
 import { generateClientLogs } from '@log-exporter/testing';
 
 export interface DemoOptions {
@@ -47,115 +45,171 @@ const CUSTOMER = {
   roleName: 'CloudsmithLogsWriter',
 };
 
+/** A small client of the admin API: JSON in, JSON out, any non-2xx an error with the API's message. */
+function adminApi(baseUrl: string, token: string) {
+  return async <T>(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<T> => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': contentType }) },
+      ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+}
+
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const { print } = options;
   const demoDir = join(DATA_DIR, 'demo');
   rmSync(demoDir, { recursive: true, force: true });
-  const databaseUrl = `sqlite:${join(demoDir, 'log-exporter.db')}`;
+  const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 
   print('Starting the local stack (Temporal dev server, S3/STS/IAM emulator)…');
   const stack: LocalStack = await startLocalStack(portsFromEnv(process.env, {}));
-  let worker: Service | undefined;
-  let connection: Connection | undefined;
+  const services: Service[] = [];
   try {
     const moto = stack.moto!;
+    // Our exporter's own AWS identity: from here on the emulator enforces IAM.
+    const exporterKeys = await createExporterUser(moto.endpoint);
+    await moto.enforceIam();
+
+    const adminPort = process.env.ADMIN_PORT ? Number(process.env.ADMIN_PORT) : await freePort();
+    const token = randomBytes(24).toString('base64url');
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...stack.env,
+      AWS_ACCESS_KEY_ID: exporterKeys.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: exporterKeys.secretAccessKey,
+      DATABASE_URL: `sqlite:${join(demoDir, 'log-exporter.db')}`,
+      EXPORT_SETTLE_DELAY: '0s',
+      ADMIN_TOKEN: token,
+      ADMIN_PORT: String(adminPort),
+      LOG_LEVEL: 'info',
+    };
+    const admin = startService('admin app', tsx, [join(REPO_ROOT, 'apps', 'admin', 'src', 'main.ts')], {
+      logFile: join(demoDir, 'admin.log'),
+      cwd: REPO_ROOT,
+      env,
+    });
+    services.push(admin);
+    const worker = startService('worker', tsx, [join(REPO_ROOT, 'apps', 'worker', 'src', 'main.ts')], {
+      logFile: join(demoDir, 'worker.log'),
+      cwd: REPO_ROOT,
+      env,
+    });
+    services.push(worker);
+    const adminUrl = `http://127.0.0.1:${adminPort}`;
+    await waitUntil(admin, `answering on ${adminUrl}`, async () => (await fetch(`${adminUrl}/healthz`)).ok, 120_000);
     print(`  Temporal gRPC:        ${stack.temporal.address}`);
     print(`  Temporal UI:          ${stack.temporal.uiUrl}`);
     print(`  S3/STS/IAM emulator:  ${moto.endpoint}`);
+    print(`  Admin app:            ${adminUrl}`);
+    const api = adminApi(adminUrl, token);
 
-    // The customer's side: bucket, role and policies, as the seed's "New Setup" describes.
-    const externalId = generateExternalId();
+    // Onboarding, as in the seed: we create the destination and hand over External ID + policies…
+    const destination = await api<{ id: string; externalId: string; roleArn: string }>(
+      'POST',
+      '/api/destinations',
+      CUSTOMER,
+    );
+    const policies = await api<{ externalId: string; roleArn: string; permissionPolicy: object; trustPolicy: object }>(
+      'GET',
+      `/api/destinations/${destination.id}/policies`,
+    );
+    print(`Destination ${destination.id}: s3://${CUSTOMER.bucket}/${CUSTOMER.prefix}/ via ${policies.roleArn}`);
+    print(`  External ID issued: ${policies.externalId.slice(0, 6)}… (${policies.externalId.length} characters)`);
+
+    // …the customer creates bucket and role from them (IAM relaxed only while we play the customer)…
+    await moto.relaxIam();
     const account = await createCustomerAccount(moto.endpoint, {
       accountId: CUSTOMER.awsAccountId,
       bucket: CUSTOMER.bucket,
       roleName: CUSTOMER.roleName,
-      trustPolicy: trustPolicy({ exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID, externalId }),
-      permissionPolicy: permissionPolicy({ bucket: CUSTOMER.bucket, prefix: CUSTOMER.prefix }),
+      trustPolicy: policies.trustPolicy,
+      permissionPolicy: policies.permissionPolicy,
     });
-    const roleArn = roleArnFor(CUSTOMER.awsAccountId, CUSTOMER.roleName);
-    print(`Customer ${CUSTOMER.organization}: bucket s3://${CUSTOMER.bucket}/${CUSTOMER.prefix}/, role ${roleArn}`);
-    print(`  External ID issued: ${externalId.slice(0, 6)}… (${externalId.length} characters)`);
-
-    // Our side: the exporter's own IAM identity; from here on the emulator enforces IAM.
-    const exporterKeys = await createExporterUser(moto.endpoint);
     await moto.enforceIam();
 
-    const store = openSqliteStore({ path: databaseUrl.slice('sqlite:'.length) });
-    const destination = await store.destinations.create({ ...CUSTOMER, region: 'us-east-1', externalId });
-    const config = await store.exports.create(
-      createExportInputSchema.parse({
-        destinationId: destination.id,
-        logType: 'client',
-        format: 'json-ts',
-        folder: 'client-logs',
-      }),
-      destination.organization,
+    // …and we verify.
+    const verification = await api<{ ok: boolean; steps: { name: string; ok: boolean; message: string }[] }>(
+      'POST',
+      `/api/destinations/${destination.id}/verify`,
     );
-    const window = previousWindow('daily', windowContaining('daily', Date.now()));
-    const loaded = await store.logs.insertClientLogs([
-      ...generateClientLogs({ seed: 20261125, organization: CUSTOMER.organization, window, count: options.records }),
-    ]);
-    await store.close();
-    print(`Export ${config.id}: client logs, JSON Stream + Timestamp, gzip, folder client-logs/`);
-    print(`Loaded ${loaded.inserted} client log records for the window ${window.start} – ${window.end}`);
+    for (const step of verification.steps)
+      print(`  verify ${step.name}: ${step.ok ? 'ok' : 'FAILED'} (${step.message})`);
+    if (!verification.ok) throw new Error('verification of the customer setup failed');
 
-    print('Starting the worker app…');
-    worker = startService(
-      'worker',
-      join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
-      [join(REPO_ROOT, 'apps', 'worker', 'src', 'main.ts')],
-      {
-        logFile: join(demoDir, 'worker.log'),
-        cwd: REPO_ROOT,
-        env: {
-          ...process.env,
-          ...stack.env,
-          AWS_ACCESS_KEY_ID: exporterKeys.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: exporterKeys.secretAccessKey,
-          DATABASE_URL: databaseUrl,
-          EXPORT_SETTLE_DELAY: '0s',
-          LOG_LEVEL: 'info',
-        },
-      },
-    );
-
-    connection = await Connection.connect({ address: stack.temporal.address });
-    const client = new Client({ connection });
-    print(`Running workflow exportWindow for ${window.start}…`);
-    const started = Date.now();
-    const result = await runExportWindow(client, {
-      exportId: config.id,
-      windowStart: window.start,
-      organization: CUSTOMER.organization,
+    const config = await api<{ id: string }>('POST', '/api/exports', {
+      destinationId: destination.id,
       logType: 'client',
+      format: 'json-ts',
+      folder: 'client-logs',
     });
+    print(`Export ${config.id}: client logs, JSON Stream + Timestamp, gzip, folder client-logs/`);
+
+    const window = previousWindow('daily', windowContaining('daily', Date.now()));
+    const records = [
+      ...generateClientLogs({ seed: 20261125, organization: CUSTOMER.organization, window, count: options.records }),
+    ];
+    let inserted = 0;
+    for (let i = 0; i < records.length; i += 5_000) {
+      const batch = records
+        .slice(i, i + 5_000)
+        .map((r) => JSON.stringify(r))
+        .join('\n');
+      inserted += (await api<{ inserted: number }>('POST', '/api/logs/client', batch, 'application/x-ndjson')).inserted;
+    }
+    print(`Ingested ${inserted} client log records for the window ${window.start} – ${window.end}`);
+
+    print(`Running window ${window.start} through Temporal…`);
+    const started = Date.now();
+    const requested = await api<{ workflowIds: string[] }>('POST', `/api/exports/${config.id}/runs`, {
+      window: window.start,
+    });
+    print(`  workflow ${requested.workflowIds[0]}`);
+    type RunView = {
+      status: string;
+      records: number;
+      bytes: number;
+      objects: { key: string }[];
+      manifestKey: string | null;
+      error: { message: string } | null;
+    };
+    let run: RunView | undefined;
+    for (;;) {
+      [run] = await api<RunView[]>('GET', `/api/exports/${config.id}/runs?limit=1`);
+      if (run?.status === 'succeeded') break;
+      if (run?.status === 'failed') throw new Error(`the run failed: ${run.error?.message}`);
+      if (Date.now() - started > 180_000)
+        throw new Error(`the run did not finish in 180 s (status ${run?.status ?? 'not started'})`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
     print(
-      `Done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${result.records} records, ${result.bytes} bytes in ${result.objects.length} object(s)`,
+      `Done in ${((Date.now() - started) / 1000).toFixed(1)} s: ${run.records} records, ${run.bytes} bytes in ${run.objects.length} object(s)`,
     );
 
     // What the customer sees, read back with the customer's own credentials.
-    const customerS3 = account.s3;
-    const keys = await listKeys(customerS3, CUSTOMER.bucket);
+    const keys = await listKeys(account.s3, CUSTOMER.bucket);
     print('');
     print(`Objects in s3://${CUSTOMER.bucket}/:`);
     for (const key of keys) print(`  ${key}`);
-    const manifestText = (await readObject(customerS3, CUSTOMER.bucket, result.manifestKey)).toString('utf8');
+    const manifestText = (await readObject(account.s3, CUSTOMER.bucket, run.manifestKey!)).toString('utf8');
     print('');
-    print(`Manifest ${result.manifestKey}:`);
+    print(`Manifest ${run.manifestKey}:`);
     for (const line of manifestText.trimEnd().split('\n')) print(`  ${line}`);
-    for (const object of result.objects) {
-      const text = gunzipSync(await readObject(customerS3, CUSTOMER.bucket, object.key)).toString('utf8');
+    for (const object of run.objects) {
+      const text = gunzipSync(await readObject(account.s3, CUSTOMER.bucket, object.key)).toString('utf8');
       print('');
       print(`First lines of ${object.key}:`);
       for (const line of text.split('\n').slice(0, 3)) print(`  ${line}`);
     }
-    customerS3.destroy();
+    account.s3.destroy();
     print('');
-    print(`Worker log: ${join(demoDir, 'worker.log')}`);
-    return { keys, records: result.records, manifest: JSON.parse(manifestText) };
+    print(`Logs: ${worker.logFile}, ${admin.logFile}`);
+    return { keys, records: run.records, manifest: JSON.parse(manifestText) };
   } finally {
-    await connection?.close();
-    await worker?.stop();
+    await Promise.all(services.map((s) => s.stop()));
     await stack.stop();
   }
 }

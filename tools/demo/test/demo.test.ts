@@ -1,5 +1,6 @@
-// `npm run demo` as a test: the whole local stack, the real worker app in its own process, one
-// window through Temporal into the emulated customer bucket with IAM enforced.
+// `npm run demo` as a test: the whole local stack, the real worker and admin apps in their own
+// processes, onboarding through the admin API, one window through Temporal into the emulated
+// customer bucket with IAM enforced.
 import { runDemo } from '../src';
 
 describe('demo', () => {
@@ -9,10 +10,16 @@ describe('demo', () => {
     const output = lines.join('\n');
 
     expect(result.records).toBe(2_500);
-    expect(result.keys).toHaveLength(2);
-    expect(result.keys.every((k) => k.startsWith('cloudsmith-logs/client-logs/dt='))).toBe(true);
+    const exported = result.keys.filter((k) => k.startsWith('cloudsmith-logs/client-logs/dt='));
+    expect(exported).toHaveLength(2);
+    expect(result.keys.filter((k) => !exported.includes(k))).toEqual([
+      expect.stringMatching(/^cloudsmith-logs\/_log-exporter-verification_/),
+    ]);
     expect(result.manifest).toMatchObject({ totals: { objects: 1, records: 2_500 } });
     for (const key of result.keys) expect(output).toContain(key);
+    expect(output).toContain('verify assume-role: ok');
+    expect(output).toContain('verify write-object: ok');
+    expect(output).toContain('Admin app:');
     expect(output).toContain('"manifestVersion": 1');
     expect(output).toMatch(
       /First lines of .*part00001\.log\.gz:\n {2}\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00 \{"datetime"/,

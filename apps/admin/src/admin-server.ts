@@ -1,0 +1,118 @@
+// The admin app: JSON API under /api (bearer token), web pages for ops (login with the same
+// token), /healthz. Built from its dependencies so tests run it with real ones of their own.
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { AdminDeps } from './admin-deps';
+import { destinationRoutes } from './api/destination-routes';
+import { exportRoutes } from './api/export-routes';
+import { healthRoutes } from './api/health-routes';
+import { logIngestRoutes } from './api/log-ingest-routes';
+import { bearerToken, tokensMatch } from './http/auth';
+import { HttpError } from './http/http-error';
+import { buildOpenApiDocument } from './http/openapi';
+import { type RouteSpec, defineRoute, registerRoutes } from './http/route';
+import { registerWebPages } from './web/web-pages';
+
+const JSON_BODY_LIMIT = 256 * 1024;
+
+const SECURITY_HEADERS = {
+  'content-security-policy':
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+/** Fastify's own 4xx errors (bad JSON, wrong content type, body too large) in our error shape. */
+function fromFastifyError(err: FastifyError): HttpError {
+  const status = err.statusCode ?? 500;
+  if (status === 413) {
+    return new HttpError(413, 'payload_too_large', 'the body is larger than this route accepts', [
+      { path: 'body', message: err.message },
+    ]);
+  }
+  if (status === 415) {
+    return new HttpError(415, 'unsupported_media_type', err.message, [
+      { path: 'headers.content-type', message: err.message },
+    ]);
+  }
+  return new HttpError(status, 'invalid_request', `the request could not be read: ${err.message}`, [
+    { path: 'body', message: err.message },
+  ]);
+}
+
+export function apiRoutes(deps: AdminDeps): RouteSpec[] {
+  const routes = [...healthRoutes(deps), ...destinationRoutes(deps), ...exportRoutes(deps), ...logIngestRoutes(deps)];
+  let document: unknown; // built on first request, from the complete list (itself included)
+  routes.push(
+    defineRoute({
+      method: 'GET',
+      path: '/api/openapi.json',
+      summary: 'This API as an OpenAPI 3 document',
+      tag: 'meta',
+      auth: true,
+      responses: { 200: { description: 'the OpenAPI document' } },
+      handler: async () => {
+        document ??= buildOpenApiDocument(routes, { version: deps.settings.version });
+        return { status: 200, body: document };
+      },
+    }),
+  );
+  return routes;
+}
+
+export async function buildAdminServer(deps: AdminDeps): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
+    bodyLimit: JSON_BODY_LIMIT,
+    trustProxy: false,
+  });
+
+  app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
+    const form: Record<string, string | string[]> = {};
+    for (const [key, value] of new URLSearchParams(body as string)) {
+      const existing = form[key];
+      form[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+    }
+    done(null, form);
+  });
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.headers(SECURITY_HEADERS);
+    return payload;
+  });
+
+  // Everything under /api needs the bearer token; nothing else is reachable without a session.
+  app.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?')[0] as string;
+    if (path !== '/api' && !path.startsWith('/api/')) return;
+    const token = bearerToken(request.headers.authorization);
+    if (token === undefined || !tokensMatch(token, deps.settings.adminToken)) {
+      const error = new HttpError(401, 'unauthorized', 'send Authorization: Bearer <ADMIN_TOKEN>', [
+        { path: 'headers.authorization', message: token === undefined ? 'missing' : 'wrong token' },
+      ]);
+      return reply.code(401).header('www-authenticate', 'Bearer').send(error.toBody());
+    }
+  });
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const error = err instanceof HttpError ? err : (err.statusCode ?? 500) < 500 ? fromFastifyError(err) : undefined;
+    if (error) return reply.code(error.status).send(error.toBody());
+    request.log.error({ err }, 'unhandled error');
+    return reply
+      .code(500)
+      .send(new HttpError(500, 'internal', 'internal error: it is logged; please report it').toBody());
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const error = new HttpError(404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
+    if (request.url.startsWith('/api')) return reply.code(404).send(error.toBody());
+    return reply.code(404).type('text/plain; charset=utf-8').send(error.message);
+  });
+
+  registerRoutes(app, apiRoutes(deps));
+  registerWebPages(app, deps);
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import { createDestinationInputSchema, slug } from '@log-exporter/schemas';
+import type { AdminDeps } from '../admin-deps';
+import { errorBodySchema, notFound } from '../http/http-error';
+import { defineRoute } from '../http/route';
+import { createOrReuseDestination, policiesFor, verify } from '../onboarding';
+import { destinationParams } from './id-params';
+import {
+  destinationResponse,
+  destinationResponseSchema,
+  policiesResponseSchema,
+  verificationResponseSchema,
+} from './representations';
+
+const errors = {
+  400: { description: 'a field is invalid; details name it', schema: errorBodySchema },
+  404: { description: 'unknown destination', schema: errorBodySchema },
+};
+
+export function destinationRoutes(deps: AdminDeps) {
+  async function load(id: string) {
+    const destination = await deps.store.destinations.get(id);
+    if (!destination) throw notFound('destination', id);
+    return destination;
+  }
+
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/api/destinations',
+      summary: "Create a customer's destination (or return the organisation's identical one)",
+      tag: 'destinations',
+      auth: true,
+      body: createDestinationInputSchema,
+      responses: {
+        201: { description: 'created, with a new External ID', schema: destinationResponseSchema },
+        200: {
+          description: 'the organisation already has this destination: reused',
+          schema: destinationResponseSchema,
+        },
+        400: errors[400],
+      },
+      handler: async ({ body }) => {
+        const { destination, created } = await createOrReuseDestination(deps, body);
+        return { status: created ? 201 : 200, body: destinationResponse(destination) };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/destinations',
+      summary: 'List destinations',
+      tag: 'destinations',
+      auth: true,
+      query: z.strictObject({ organization: slug.optional() }),
+      responses: { 200: { description: 'destinations', schema: z.array(destinationResponseSchema) }, 400: errors[400] },
+      handler: async ({ query }) => ({
+        status: 200,
+        body: (await deps.store.destinations.list(query.organization)).map(destinationResponse),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/destinations/:id',
+      summary: 'Read a destination',
+      tag: 'destinations',
+      auth: true,
+      params: destinationParams,
+      responses: { 200: { description: 'the destination', schema: destinationResponseSchema }, 404: errors[404] },
+      handler: async ({ params }) => ({ status: 200, body: destinationResponse(await load(params.id)) }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/destinations/:id/policies',
+      summary: 'The External ID, role ARN and the two IAM policies to hand to the customer',
+      tag: 'destinations',
+      auth: true,
+      params: destinationParams,
+      responses: { 200: { description: 'the hand-over', schema: policiesResponseSchema }, 404: errors[404] },
+      handler: async ({ params }) => ({ status: 200, body: policiesFor(deps, await load(params.id)) }),
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/destinations/:id/verify',
+      summary: 'Assume the role and write a small check object under the prefix',
+      tag: 'destinations',
+      auth: true,
+      params: destinationParams,
+      responses: {
+        200: { description: 'each step, with what to fix when it failed', schema: verificationResponseSchema },
+        404: errors[404],
+      },
+      handler: async ({ params }) => ({ status: 200, body: await verify(deps, await load(params.id)) }),
+    }),
+  ];
+}

@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import { createExportInputSchema, slug, updateExportInputSchema } from '@log-exporter/schemas';
+import type { AdminDeps } from '../admin-deps';
+import { type Actor, changeExport, createExport, deleteExport } from '../export-management';
+import { errorBodySchema, notFound } from '../http/http-error';
+import { defineRoute } from '../http/route';
+import { requestRuns } from '../run-requests';
+import { exportParams } from './id-params';
+import { exportResponse, exportResponseSchema, runResponseSchema, runsStartedSchema } from './representations';
+
+const errors = {
+  400: { description: 'a field is invalid; details name it', schema: errorBodySchema },
+  404: { description: 'unknown export', schema: errorBodySchema },
+};
+
+const runRequestSchema = z.union([
+  z.strictObject({ window: z.string().min(1), rerun: z.boolean().optional() }),
+  z.strictObject({ from: z.string().min(1), to: z.string().min(1), rerun: z.boolean().optional() }),
+]);
+
+/** The API caller as an audit actor: `X-Admin-Actor` names a person or service, else "admin". */
+export function apiActor(request: { headers: Record<string, unknown>; ip: string }): Actor {
+  const header = request.headers['x-admin-actor'];
+  const name = typeof header === 'string' && /^[\w.@+ -]{1,128}$/.test(header) ? header : 'admin';
+  return { name, ipAddress: request.ip ?? null, context: 'admin-api' };
+}
+
+export function exportRoutes(deps: AdminDeps) {
+  const failingAfter = deps.settings.failingAfter;
+
+  async function load(id: string) {
+    const config = await deps.store.exports.get(id);
+    if (!config) throw notFound('export', id);
+    return config;
+  }
+
+  return [
+    defineRoute({
+      method: 'POST',
+      path: '/api/exports',
+      summary: "Create an export: one log type of the destination's organisation, in one format and folder",
+      tag: 'exports',
+      auth: true,
+      body: createExportInputSchema,
+      responses: { 201: { description: 'created', schema: exportResponseSchema }, 400: errors[400] },
+      handler: async ({ body, request }) => ({
+        status: 201,
+        body: exportResponse(await createExport(deps, body, apiActor(request)), failingAfter),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/exports',
+      summary: 'List exports with their health (last success, last error, status)',
+      tag: 'exports',
+      auth: true,
+      query: z.strictObject({ organization: slug.optional() }),
+      responses: { 200: { description: 'exports', schema: z.array(exportResponseSchema) }, 400: errors[400] },
+      handler: async ({ query }) => ({
+        status: 200,
+        body: (await deps.store.exports.list(query.organization ? { organization: query.organization } : {})).map((c) =>
+          exportResponse(c, failingAfter),
+        ),
+      }),
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/exports/:id',
+      summary: 'Read an export',
+      tag: 'exports',
+      auth: true,
+      params: exportParams,
+      responses: { 200: { description: 'the export', schema: exportResponseSchema }, 404: errors[404] },
+      handler: async ({ params }) => ({ status: 200, body: exportResponse(await load(params.id), failingAfter) }),
+    }),
+    defineRoute({
+      method: 'PATCH',
+      path: '/api/exports/:id',
+      summary: 'Change an export (format, folder, repositories, exclusions, compression, cadence, enabled)',
+      tag: 'exports',
+      auth: true,
+      params: exportParams,
+      body: updateExportInputSchema,
+      responses: {
+        200: { description: 'the changed export', schema: exportResponseSchema },
+        400: errors[400],
+        404: errors[404],
+      },
+      handler: async ({ params, body, request }) => {
+        const updated = await changeExport(deps, params.id, body, apiActor(request));
+        if (!updated) throw notFound('export', params.id);
+        return { status: 200, body: exportResponse(updated, failingAfter) };
+      },
+    }),
+    defineRoute({
+      method: 'DELETE',
+      path: '/api/exports/:id',
+      summary: 'Delete an export (its run history stays)',
+      tag: 'exports',
+      auth: true,
+      params: exportParams,
+      responses: { 204: { description: 'deleted' }, 404: errors[404] },
+      handler: async ({ params, request }) => {
+        if (!(await deleteExport(deps, params.id, apiActor(request)))) throw notFound('export', params.id);
+        return { status: 204 };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/exports/:id/runs',
+      summary: 'Run one window now ({ window }) or backfill every window starting in [from, to] ({ from, to })',
+      tag: 'runs',
+      auth: true,
+      params: exportParams,
+      body: runRequestSchema,
+      responses: {
+        202: {
+          description: 'started (or joined, or already done): one workflow per window',
+          schema: runsStartedSchema,
+        },
+        400: errors[400],
+        404: errors[404],
+        503: { description: 'Temporal is unreachable', schema: errorBodySchema },
+      },
+      handler: async ({ params, body }) => {
+        const started = await requestRuns(deps, await load(params.id), body);
+        return { status: 202, body: { workflowIds: started.map((s) => s.workflowId), windows: started } };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/exports/:id/runs',
+      summary: 'Run history: window, status, records, bytes, objects with checksums, manifest, error, workflow',
+      tag: 'runs',
+      auth: true,
+      params: exportParams,
+      query: z.strictObject({
+        limit: z
+          .string()
+          .regex(/^\d{1,4}$/, 'expected a number from 1 to 1000')
+          .transform(Number)
+          .pipe(z.number().int().min(1).max(1000))
+          .optional(),
+      }),
+      responses: {
+        200: { description: 'runs, newest window first', schema: z.array(runResponseSchema) },
+        400: errors[400],
+        404: errors[404],
+      },
+      handler: async ({ params, query }) => {
+        await load(params.id);
+        const runs = await deps.store.runs.list(params.id, { limit: query.limit ?? 100 });
+        return {
+          status: 200,
+          body: runs.map((run) => ({ ...run, temporalUrl: deps.temporal.workflowUrl(run.workflowId) })),
+        };
+      },
+    }),
+  ];
+}

@@ -1,0 +1,112 @@
+// Creating, changing and deleting exports. Each change is itself an audit event of the
+// organisation (actor, event, object, target), stored with the org's audit logs, so it reaches the
+// organisation's own audit export.
+import { randomUUID } from 'node:crypto';
+import {
+  type AuditLogIngestRecord,
+  type Destination,
+  type ExportChange,
+  type ExportConfig,
+  type NewExport,
+  exportCombinationProblems,
+  formatMicrosRfc3339,
+} from '@log-exporter/schemas';
+import type { AdminDeps } from './admin-deps';
+import { HttpError } from './http/http-error';
+
+/** Who made a change: the API caller (X-Admin-Actor header, else "admin") or the web user. */
+export interface Actor {
+  name: string;
+  ipAddress: string | null;
+  context: 'admin-api' | 'admin-web';
+}
+
+type ExportEvent = 'log_export.created' | 'log_export.updated' | 'log_export.deleted';
+
+function auditEvent(
+  actor: Actor,
+  event: ExportEvent,
+  config: ExportConfig,
+  destination: Destination | undefined,
+): AuditLogIngestRecord {
+  return {
+    organization: config.organization,
+    actor: actor.name,
+    actor_ip_address: actor.ipAddress,
+    actor_kind: 'admin',
+    actor_location: null,
+    actor_slug_perm: null,
+    actor_url: null,
+    context: actor.context,
+    event,
+    event_at: formatMicrosRfc3339(Date.now() * 1000, 'micros'),
+    object: `${config.logType} logs as ${config.format} into ${config.folder || '(no folder)'}`,
+    object_kind: 'log_export',
+    object_slug_perm: config.id,
+    target: destination ? `s3://${destination.bucket}/${destination.prefix}` : null,
+    target_kind: destination ? 'log_destination' : null,
+    target_slug_perm: config.destinationId,
+    uuid: randomUUID(),
+  };
+}
+
+async function record(deps: AdminDeps, event: AuditLogIngestRecord): Promise<void> {
+  await deps.store.logs.insertAuditLogs([event]);
+}
+
+export async function createExport(deps: AdminDeps, input: NewExport, actor: Actor): Promise<ExportConfig> {
+  const destination = await deps.store.destinations.get(input.destinationId);
+  if (!destination) {
+    throw new HttpError(400, 'invalid_request', `destination ${JSON.stringify(input.destinationId)} does not exist`, [
+      { path: 'body.destinationId', message: 'unknown destination' },
+    ]);
+  }
+  const config = await deps.store.exports.create(input, destination.organization);
+  await record(deps, auditEvent(actor, 'log_export.created', config, destination));
+  deps.logger.info({ exportId: config.id, organization: config.organization, actor: actor.name }, 'export created');
+  return config;
+}
+
+export async function changeExport(
+  deps: AdminDeps,
+  id: string,
+  change: ExportChange,
+  actor: Actor,
+): Promise<ExportConfig | undefined> {
+  const current = await deps.store.exports.get(id);
+  if (!current) return undefined;
+  if (Object.keys(change).length === 0) {
+    throw new HttpError(400, 'invalid_request', 'nothing to change: send at least one field', [
+      { path: 'body', message: 'no field to change' },
+    ]);
+  }
+  const merged = { ...current, ...change };
+  const problems = exportCombinationProblems(merged);
+  if (problems.length > 0) {
+    throw new HttpError(
+      400,
+      'invalid_request',
+      problems.map((p) => `body.${p.path.join('.')}: ${p.message}`).join('; '),
+      problems.map((p) => ({ path: `body.${p.path.join('.')}`, message: p.message })),
+    );
+  }
+  const updated = await deps.store.exports.update(id, change);
+  if (!updated) return undefined;
+  await record(
+    deps,
+    auditEvent(actor, 'log_export.updated', updated, await deps.store.destinations.get(updated.destinationId)),
+  );
+  deps.logger.info({ exportId: id, change: Object.keys(change), actor: actor.name }, 'export changed');
+  return updated;
+}
+
+export async function deleteExport(deps: AdminDeps, id: string, actor: Actor): Promise<boolean> {
+  const current = await deps.store.exports.get(id);
+  if (!current || !(await deps.store.exports.delete(id))) return false;
+  await record(
+    deps,
+    auditEvent(actor, 'log_export.deleted', current, await deps.store.destinations.get(current.destinationId)),
+  );
+  deps.logger.info({ exportId: id, actor: actor.name }, 'export deleted');
+  return true;
+}

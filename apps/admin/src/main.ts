@@ -1,0 +1,62 @@
+// The admin app process: reads the environment, opens the store, connects (lazily) to Temporal,
+// and serves the API and the web pages on ADMIN_PORT until SIGINT/SIGTERM.
+import { CustomerCredentials } from '@log-exporter/aws';
+import { EnvError, adminEnvSchema, createLogger, parseEnv } from '@log-exporter/config';
+import { openStore } from '@log-exporter/store';
+import { buildAdminServer } from './admin-server';
+import { createTemporalGateway } from './temporal-gateway';
+
+async function main(): Promise<void> {
+  const env = parseEnv(adminEnvSchema);
+  const logger = createLogger({ name: 'admin', level: env.LOG_LEVEL });
+  const store = await openStore(env.DATABASE_URL);
+  const temporal = createTemporalGateway({
+    address: env.TEMPORAL_ADDRESS,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    uiUrl: env.TEMPORAL_UI_URL,
+  });
+  const credentials = new CustomerCredentials({
+    region: env.AWS_REGION,
+    exporterAccountId: env.EXPORTER_AWS_ACCOUNT_ID,
+    ...(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {}),
+  });
+  const app = await buildAdminServer({
+    store,
+    temporal,
+    credentials,
+    ...(env.AWS_ENDPOINT_URL ? { awsEndpoint: env.AWS_ENDPOINT_URL } : {}),
+    logger,
+    settings: {
+      adminToken: env.ADMIN_TOKEN,
+      exporterAccountId: env.EXPORTER_AWS_ACCOUNT_ID,
+      failingAfter: env.EXPORT_FAILING_AFTER,
+      maxBackfillWindows: env.MAX_BACKFILL_WINDOWS,
+      ingestBodyLimit: env.INGEST_BODY_LIMIT_BYTES,
+      version: '0.1.0',
+    },
+  });
+  const address = await app.listen({ port: env.ADMIN_PORT, host: env.ADMIN_HOST });
+  logger.info({ address, temporal: env.TEMPORAL_ADDRESS, database: store.kind }, 'admin app listening');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'admin app stopping');
+    await app.close();
+    await temporal.close();
+    credentials.destroy();
+    await store.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(
+    `admin: ${err instanceof EnvError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,72 @@
+// The admin app's way into Temporal: one lazily opened connection, the idempotent starts of
+// libs/client, and links to the Temporal UI. A Temporal outage makes run requests fail with 503,
+// it does not stop the admin app from starting or serving everything else.
+import { Client, Connection } from '@temporalio/client';
+import { type StartedExportWindow, startExportWindow } from '@log-exporter/client';
+import type { LogType } from '@log-exporter/schemas';
+
+export interface TemporalSettings {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  uiUrl: string;
+}
+
+export interface StartedWindow {
+  windowStart: string;
+  workflowId: string;
+  status: StartedExportWindow['status'];
+}
+
+export interface TemporalGateway {
+  startWindow(options: {
+    exportId: string;
+    windowStart: string;
+    organization: string;
+    logType: LogType;
+    rerun?: boolean;
+  }): Promise<StartedWindow>;
+  /** Resolves when the frontend answers within two seconds. */
+  ping(): Promise<void>;
+  /** The workflow's page in the Temporal UI. */
+  workflowUrl(workflowId: string): string;
+  /** For other parts of the admin app (schedules) that need the client itself. */
+  client(): Promise<Client>;
+  close(): Promise<void>;
+}
+
+export function createTemporalGateway(settings: TemporalSettings): TemporalGateway {
+  let connecting: Promise<Connection> | undefined;
+
+  async function connection(): Promise<Connection> {
+    connecting ??= Connection.connect({ address: settings.address, connectTimeout: '5 seconds' }).catch(
+      (err: unknown) => {
+        connecting = undefined; // try again on the next request
+        throw err;
+      },
+    );
+    return connecting;
+  }
+
+  async function client(): Promise<Client> {
+    return new Client({ connection: await connection(), namespace: settings.namespace });
+  }
+
+  return {
+    async startWindow(options) {
+      const started = await startExportWindow(await client(), { ...options, taskQueue: settings.taskQueue });
+      return { windowStart: options.windowStart, workflowId: started.workflowId, status: started.status };
+    },
+    async ping() {
+      const c = await connection();
+      await c.withDeadline(Date.now() + 2_000, () => c.workflowService.getSystemInfo({}));
+    },
+    workflowUrl(workflowId) {
+      return `${settings.uiUrl.replace(/\/$/, '')}/namespaces/${encodeURIComponent(settings.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
+    },
+    client,
+    async close() {
+      if (connecting) await (await connecting.catch(() => undefined))?.close();
+    },
+  };
+}

@@ -1,0 +1,106 @@
+// The admin app on real components: a SQLite file, the shared Temporal dev server (jest global
+// setup), and a moto emulator of this test file's own. Requests go through Fastify's inject (the
+// whole HTTP stack but the socket); the browser test listens on a real port.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AwsCredentialIdentity } from '@aws-sdk/types';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import pino from 'pino';
+import { CustomerCredentials } from '@log-exporter/aws';
+import {
+  EMULATED_EXPORTER_ACCOUNT_ID,
+  EMULATOR_DUMMY_CREDENTIALS,
+  type MotoServer,
+  freePort,
+  startMotoServer,
+} from '@log-exporter/local-stack';
+import { type Store, openSqliteStore } from '@log-exporter/store';
+import { type AdminDeps, buildAdminServer } from '../src';
+import { createTemporalGateway } from '../src/temporal-gateway';
+
+export const TOKEN = 'test-admin-token-0123456789abcdef';
+export const AUTH = { authorization: `Bearer ${TOKEN}` };
+
+export interface AdminHarness {
+  app: FastifyInstance;
+  deps: AdminDeps;
+  store: Store;
+  taskQueue: string;
+  /** JSON request with the admin token. */
+  api(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export async function startMoto(): Promise<MotoServer> {
+  return startMotoServer({ port: await freePort() });
+}
+
+let counter = 0;
+
+export async function startAdmin(options: {
+  moto: MotoServer;
+  ownCredentials?: AwsCredentialIdentity;
+  ingestBodyLimit?: number;
+  taskQueue?: string;
+}): Promise<AdminHarness> {
+  const dir = mkdtempSync(join(tmpdir(), 'admin-test-'));
+  const store = openSqliteStore({ path: join(dir, 'store.db') });
+  const taskQueue = options.taskQueue ?? `admin-test-${process.pid}-${++counter}-${Date.now()}`;
+  const temporal = createTemporalGateway({
+    address: process.env.TEMPORAL_ADDRESS!,
+    namespace: 'default',
+    taskQueue,
+    uiUrl: 'http://127.0.0.1:8233',
+  });
+  const credentials = new CustomerCredentials({
+    region: 'us-east-1',
+    endpoint: options.moto.endpoint,
+    exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID,
+    ownCredentials: options.ownCredentials ?? EMULATOR_DUMMY_CREDENTIALS,
+  });
+  const deps: AdminDeps = {
+    store,
+    temporal,
+    credentials,
+    awsEndpoint: options.moto.endpoint,
+    logger: pino({ level: 'silent' }),
+    settings: {
+      adminToken: TOKEN,
+      exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID,
+      failingAfter: 3,
+      maxBackfillWindows: 40,
+      ingestBodyLimit: options.ingestBodyLimit ?? 1024 * 1024,
+      version: 'test',
+    },
+  };
+  const app = await buildAdminServer(deps);
+  return {
+    app,
+    deps,
+    store,
+    taskQueue,
+    api: (method, url, body, headers = {}) =>
+      app.inject({
+        method: method as 'GET',
+        url,
+        headers: { ...AUTH, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(body === undefined ? {} : { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
+      }),
+    close: async () => {
+      await app.close();
+      await temporal.close();
+      credentials.destroy();
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const DESTINATION = {
+  organization: 'acmecorp',
+  awsAccountId: '995557609558',
+  bucket: 'cloudsmith-acmecorp-logs',
+  prefix: 'cloudsmith-logs',
+  roleName: 'CloudsmithLogsWriter',
+};

@@ -1,0 +1,155 @@
+// The web pages' guards and forms through the HTTP stack: login with the admin token, an HttpOnly
+// SameSite cookie, CSRF tokens on every form, escaping of everything shown, field errors.
+import type { MotoServer } from '@log-exporter/local-stack';
+import { type AdminHarness, DESTINATION, TOKEN, startAdmin, startMoto } from './harness';
+
+let moto: MotoServer;
+let admin: AdminHarness;
+let cookie: string;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  admin = await startAdmin({ moto });
+  const login = await admin.app.inject({
+    method: 'POST',
+    url: '/login',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    payload: `token=${TOKEN}&next=%2F`,
+  });
+  cookie = String(login.headers['set-cookie']).split(';')[0] as string;
+});
+
+afterAll(async () => {
+  await admin?.close();
+  await moto?.stop();
+});
+
+const get = (url: string, headers: Record<string, string> = { cookie }) =>
+  admin.app.inject({ method: 'GET', url, headers });
+const post = (url: string, form: Record<string, string | string[]>, headers: Record<string, string> = { cookie }) => {
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries(form)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
+  return admin.app.inject({
+    method: 'POST',
+    url,
+    headers: { ...headers, 'content-type': 'application/x-www-form-urlencoded' },
+    payload: body.toString(),
+  });
+};
+
+async function csrfOf(url: string): Promise<string> {
+  const match = /name="_csrf" value="([^"]+)"/.exec((await get(url)).body);
+  expect(match).not.toBeNull();
+  return match![1]!;
+}
+
+describe('login', () => {
+  it('sends visitors without a session to the login page', async () => {
+    const response = await get('/exports/new', {});
+    expect(response.statusCode).toBe(303);
+    expect(response.headers.location).toBe('/login?next=%2Fexports%2Fnew');
+    expect((await get('/login', {})).body).toContain('Admin token');
+  });
+
+  it('refuses a wrong token and sets an HttpOnly, SameSite=Strict session cookie for the right one', async () => {
+    const wrong = await post('/login', { token: 'wrong-token-wrong-token' }, {});
+    expect(wrong.statusCode).toBe(401);
+    expect(wrong.body).toContain('That is not the admin token.');
+    const right = await post('/login', { token: TOKEN, next: '/destinations/new' }, {});
+    expect(right.statusCode).toBe(303);
+    expect(right.headers.location).toBe('/destinations/new');
+    const setCookie = String(right.headers['set-cookie']);
+    expect(setCookie).toContain('HttpOnly');
+    expect(setCookie).toContain('SameSite=Strict');
+    expect(setCookie).not.toContain(TOKEN);
+  });
+
+  it('does not redirect off-site after login, and refuses a forged session cookie', async () => {
+    const offsite = await post('/login', { token: TOKEN, next: '//evil.example.com/' }, {});
+    expect(offsite.headers.location).toBe('/');
+    const forged = await get('/', {
+      cookie: 'log_exporter_session=1700000000000.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    });
+    expect(forged.statusCode).toBe(303);
+  });
+
+  it('sends a strict content security policy', async () => {
+    const response = await get('/');
+    expect(response.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(response.headers['x-frame-options']).toBe('DENY');
+  });
+});
+
+describe('forms', () => {
+  it('refuses a form without the CSRF token', async () => {
+    const response = await post('/destinations', { ...DESTINATION });
+    expect(response.statusCode).toBe(403);
+    expect(await admin.store.destinations.list()).toHaveLength(0);
+  });
+
+  it('shows each invalid field next to its input, keeping what was typed', async () => {
+    const _csrf = await csrfOf('/destinations/new');
+    const response = await post('/destinations', { ...DESTINATION, bucket: 'Not_A_Bucket', awsAccountId: '12', _csrf });
+    expect(response.statusCode).toBe(400);
+    expect(response.body).toContain('bucket name &quot;Not_A_Bucket&quot; may contain only lowercase letters');
+    expect(response.body).toContain('expected a 12-digit AWS account ID');
+    expect(response.body).toContain('value="Not_A_Bucket"');
+  });
+
+  it('creates a destination and shows the hand-over: External ID, role ARN, both policies, steps, verify', async () => {
+    const _csrf = await csrfOf('/destinations/new');
+    const created = await post('/destinations', { ...DESTINATION, _csrf });
+    expect(created.statusCode).toBe(303);
+    const [destination] = await admin.store.destinations.list();
+    expect(created.headers.location).toBe(`/destinations/${destination!.id}`);
+    const page = (await get(created.headers.location as string)).body;
+    expect(page).toContain(destination!.externalId);
+    expect(page).toContain('arn:aws:iam::995557609558:role/CloudsmithLogsWriter');
+    expect(page).toContain('&quot;arn:aws:s3:::cloudsmith-acmecorp-logs/cloudsmith-logs/*&quot;');
+    expect(page).toContain('&quot;arn:aws:iam::123456789012:root&quot;');
+    expect(page).toContain('data-copy="trust-policy"');
+    expect(page).toContain('Require external ID');
+    expect(page).toContain(`action="/destinations/${destination!.id}/verify"`);
+  });
+
+  it('creates an export from the form and escapes whatever it shows', async () => {
+    const [destination] = await admin.store.destinations.list();
+    const _csrf = await csrfOf(`/exports/new?destinationId=${destination!.id}`);
+    const created = await post('/exports', {
+      destinationId: destination!.id,
+      logType: 'client',
+      format: 'csv',
+      folder: 'client-logs',
+      repositories: 'prod-rpm, npm-internal',
+      exclude: ['ip', 'geo'],
+      compression: 'gzip',
+      cadence: 'daily',
+      _csrf,
+    });
+    expect(created.statusCode).toBe(303);
+    const id = (created.headers.location as string).split('/').pop()!;
+    expect(await admin.store.exports.get(id)).toMatchObject({
+      repositories: ['npm-internal', 'prod-rpm'],
+      exclude: ['geo', 'ip'],
+    });
+    const window = { start: '2026-11-19T00:00:00Z', end: '2026-11-20T00:00:00Z' };
+    await admin.store.runs.markFinished({
+      exportId: id,
+      window,
+      workflowId: 'wf',
+      status: 'failed',
+      objects: [],
+      manifestKey: null,
+      error: { type: 'WriteDenied', message: '<script>alert("x")</script>' },
+    });
+    const page = (await get(`/exports/${id}`)).body;
+    expect(page).not.toContain('<script>alert');
+    expect(page).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+  });
+
+  it('answers 404 pages for unknown destinations and exports', async () => {
+    expect((await get('/destinations/dst_aaaaaaaaaaaaaaaa')).statusCode).toBe(404);
+    expect((await get('/exports/exp_aaaaaaaaaaaaaaaa')).statusCode).toBe(404);
+    expect((await get('/exports/../../etc/passwd')).statusCode).toBe(404);
+  });
+});
