@@ -54,6 +54,39 @@ async function record(deps: AdminDeps, event: AuditLogIngestRecord): Promise<voi
   await deps.store.logs.insertAuditLogs([event]);
 }
 
+/**
+ * Brings the export's schedule in line with it. A Temporal outage does not fail the change: the
+ * export is saved, the error logged, and the reconciler (admin start, POST /api/schedules/reconcile)
+ * repairs the schedule later.
+ */
+async function syncSchedule(deps: AdminDeps, config: ExportConfig): Promise<void> {
+  try {
+    const outcome = await deps.temporal.ensureSchedule(config);
+    deps.logger.info({ exportId: config.id, outcome, paused: !config.enabled }, 'schedule synced');
+  } catch (err) {
+    deps.logger.error(
+      { exportId: config.id, err: (err as Error).message },
+      'schedule not synced: the reconciler will repair it',
+    );
+  }
+}
+
+/** All schedules to the state of all exports; run at admin start and on demand. */
+export async function reconcile(deps: AdminDeps) {
+  const report = await deps.temporal.reconcileSchedules(await deps.store.exports.list());
+  deps.logger.info(
+    {
+      created: report.created.length,
+      updated: report.updated.length,
+      unchanged: report.unchanged.length,
+      deleted: report.deleted.length,
+      errors: report.errors,
+    },
+    'schedules reconciled',
+  );
+  return report;
+}
+
 export async function createExport(deps: AdminDeps, input: NewExport, actor: Actor): Promise<ExportConfig> {
   const destination = await deps.store.destinations.get(input.destinationId);
   if (!destination) {
@@ -64,6 +97,7 @@ export async function createExport(deps: AdminDeps, input: NewExport, actor: Act
   const config = await deps.store.exports.create(input, destination.organization);
   await record(deps, auditEvent(actor, 'log_export.created', config, destination));
   deps.logger.info({ exportId: config.id, organization: config.organization, actor: actor.name }, 'export created');
+  await syncSchedule(deps, config);
   return config;
 }
 
@@ -97,6 +131,7 @@ export async function changeExport(
     auditEvent(actor, 'log_export.updated', updated, await deps.store.destinations.get(updated.destinationId)),
   );
   deps.logger.info({ exportId: id, change: Object.keys(change), actor: actor.name }, 'export changed');
+  await syncSchedule(deps, updated);
   return updated;
 }
 
@@ -108,5 +143,13 @@ export async function deleteExport(deps: AdminDeps, id: string, actor: Actor): P
     auditEvent(actor, 'log_export.deleted', current, await deps.store.destinations.get(current.destinationId)),
   );
   deps.logger.info({ exportId: id, actor: actor.name }, 'export deleted');
+  try {
+    await deps.temporal.removeSchedule(id);
+  } catch (err) {
+    deps.logger.error(
+      { exportId: id, err: (err as Error).message },
+      'schedule not deleted: the reconciler will delete it',
+    );
+  }
   return true;
 }

@@ -3,7 +3,9 @@
 import { CustomerCredentials } from '@log-exporter/aws';
 import { EnvError, adminEnvSchema, createLogger, parseEnv } from '@log-exporter/config';
 import { openStore } from '@log-exporter/store';
+import type { AdminDeps } from './admin-deps';
 import { buildAdminServer } from './admin-server';
+import { reconcile } from './export-management';
 import { createTemporalGateway } from './temporal-gateway';
 
 async function main(): Promise<void> {
@@ -15,13 +17,15 @@ async function main(): Promise<void> {
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     uiUrl: env.TEMPORAL_UI_URL,
+    schedule: { runAt: env.EXPORT_SCHEDULE_AT, catchupWindowMs: env.EXPORT_SCHEDULE_CATCHUP },
+    backfillConcurrency: env.BACKFILL_CONCURRENCY,
   });
   const credentials = new CustomerCredentials({
     region: env.AWS_REGION,
     exporterAccountId: env.EXPORTER_AWS_ACCOUNT_ID,
     ...(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {}),
   });
-  const app = await buildAdminServer({
+  const deps: AdminDeps = {
     store,
     temporal,
     credentials,
@@ -35,9 +39,17 @@ async function main(): Promise<void> {
       ingestBodyLimit: env.INGEST_BODY_LIMIT_BYTES,
       version: '0.1.0',
     },
-  });
+  };
+  const app = await buildAdminServer(deps);
   const address = await app.listen({ port: env.ADMIN_PORT, host: env.ADMIN_HOST });
   logger.info({ address, temporal: env.TEMPORAL_ADDRESS, database: store.kind }, 'admin app listening');
+  // Repair schedule drift (exports changed while Temporal was down, schedules edited by hand).
+  reconcile(deps).catch((err: unknown) =>
+    logger.error(
+      { err: (err as Error).message },
+      'schedule reconciliation at start failed: POST /api/schedules/reconcile to retry',
+    ),
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

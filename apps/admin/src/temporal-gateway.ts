@@ -2,14 +2,30 @@
 // libs/client, and links to the Temporal UI. A Temporal outage makes run requests fail with 503,
 // it does not stop the admin app from starting or serving everything else.
 import { Client, Connection } from '@temporalio/client';
-import { type StartedExportWindow, startExportWindow } from '@log-exporter/client';
-import type { LogType } from '@log-exporter/schemas';
+import {
+  DEFAULT_SCHEDULE_SETTINGS,
+  type ReconcileReport,
+  type ScheduleSettings,
+  type ScheduleState,
+  type ScheduledExport,
+  type StartedExportWindow,
+  backfillProgress,
+  describeExportSchedule,
+  ensureExportSchedule,
+  reconcileExportSchedules,
+  removeExportSchedule,
+  startBackfill,
+  startExportWindow,
+} from '@log-exporter/client';
+import type { BackfillProgress, LogType } from '@log-exporter/schemas';
 
 export interface TemporalSettings {
   address: string;
   namespace: string;
   taskQueue: string;
   uiUrl: string;
+  schedule?: Partial<Omit<ScheduleSettings, 'taskQueue'>>;
+  backfillConcurrency?: number;
 }
 
 export interface StartedWindow {
@@ -26,6 +42,19 @@ export interface TemporalGateway {
     logType: LogType;
     rerun?: boolean;
   }): Promise<StartedWindow>;
+  /** Starts (or joins) the backfill of these windows, a few at a time. */
+  startBackfill(options: {
+    exportId: string;
+    organization: string;
+    logType: LogType;
+    windowStarts: string[];
+  }): Promise<{ workflowId: string }>;
+  backfillProgress(workflowId: string): Promise<BackfillProgress>;
+  /** Brings the export's schedule to its configuration (created, updated, paused). */
+  ensureSchedule(config: ScheduledExport): Promise<'created' | 'updated' | 'unchanged'>;
+  removeSchedule(exportId: string): Promise<boolean>;
+  describeSchedule(exportId: string): Promise<ScheduleState | undefined>;
+  reconcileSchedules(exports: readonly ScheduledExport[]): Promise<ReconcileReport>;
   /** Resolves when the frontend answers within two seconds. */
   ping(): Promise<void>;
   /** The workflow's page in the Temporal UI. */
@@ -52,10 +81,39 @@ export function createTemporalGateway(settings: TemporalSettings): TemporalGatew
     return new Client({ connection: await connection(), namespace: settings.namespace });
   }
 
+  const scheduleSettings: ScheduleSettings = {
+    ...DEFAULT_SCHEDULE_SETTINGS,
+    ...settings.schedule,
+    taskQueue: settings.taskQueue,
+  };
+
   return {
     async startWindow(options) {
       const started = await startExportWindow(await client(), { ...options, taskQueue: settings.taskQueue });
       return { windowStart: options.windowStart, workflowId: started.workflowId, status: started.status };
+    },
+    async startBackfill(options) {
+      const started = await startBackfill(await client(), {
+        ...options,
+        concurrency: settings.backfillConcurrency ?? 4,
+        taskQueue: settings.taskQueue,
+      });
+      return { workflowId: started.workflowId };
+    },
+    async backfillProgress(workflowId) {
+      return backfillProgress(await client(), workflowId);
+    },
+    async ensureSchedule(config) {
+      return ensureExportSchedule(await client(), config, scheduleSettings);
+    },
+    async removeSchedule(exportId) {
+      return removeExportSchedule(await client(), exportId);
+    },
+    async describeSchedule(exportId) {
+      return describeExportSchedule(await client(), exportId);
+    },
+    async reconcileSchedules(exports) {
+      return reconcileExportSchedules(await client(), exports, scheduleSettings);
     },
     async ping() {
       const c = await connection();

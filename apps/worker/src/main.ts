@@ -31,7 +31,11 @@ async function main(): Promise<void> {
     credentials,
     s3,
     logger,
-    settings: { settleDelayMs: env.EXPORT_SETTLE_DELAY, maxRecordsPerPart: env.EXPORT_PART_MAX_RECORDS },
+    settings: {
+      settleDelayMs: env.EXPORT_SETTLE_DELAY,
+      maxRecordsPerPart: env.EXPORT_PART_MAX_RECORDS,
+      retryFailedWindowsForMs: env.EXPORT_RETRY_FAILED_FOR,
+    },
   });
 
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });

@@ -20,7 +20,10 @@ import {
   type ResolvedExport,
   type RunResultInput,
   type RunStartedInput,
+  type ScheduledRunPlan,
   type WindowPlan,
+  previousWindow,
+  windowContaining,
   exportWindowInputSchema,
   manifestObjectKey,
   partObjectKey,
@@ -51,6 +54,8 @@ export interface ExportSettings {
   uploadQueueSize: number;
   /** How often a running upload heartbeats its progress. */
   heartbeatIntervalMs: number;
+  /** Failed windows this far back are retried by each scheduled run, until they succeed. */
+  retryFailedWindowsForMs: number;
 }
 
 export const DEFAULT_EXPORT_SETTINGS: ExportSettings = {
@@ -59,6 +64,7 @@ export const DEFAULT_EXPORT_SETTINGS: ExportSettings = {
   uploadPartSize: 8 * 1024 * 1024,
   uploadQueueSize: 4,
   heartbeatIntervalMs: 5_000,
+  retryFailedWindowsForMs: 7 * 24 * 3_600_000,
 };
 
 export interface ExportActivityDeps {
@@ -338,6 +344,44 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
           'wrote manifest',
         );
         return { key: written.key, records: manifest.totals.records, bytes: written.bytes, sha256: written.sha256 };
+      });
+    },
+
+    async planScheduledRun(input: { exportId: string; scheduledAt: string }): Promise<ScheduledRunPlan> {
+      return run(async () => {
+        const config = await store.exports.get(input.exportId);
+        if (!config) {
+          activityLogger(input.exportId).warn(
+            { scheduledAt: input.scheduledAt },
+            'scheduled run for a deleted export: nothing to do',
+          );
+          return { exists: false, organization: '', logType: 'client', targetWindowStart: '', retryWindowStarts: [] };
+        }
+        const scheduledMs = Date.parse(input.scheduledAt);
+        if (Number.isNaN(scheduledMs)) {
+          throw ExportFailure.permanent(
+            PermanentErrorType.InvalidWindow,
+            `scheduled time ${JSON.stringify(input.scheduledAt)} is not a time`,
+          );
+        }
+        // The window that closed last before the schedule fired: catch-up runs get their own day.
+        const target = previousWindow(config.cadence, windowContaining(config.cadence, scheduledMs));
+        const since = new Date(scheduledMs - settings.retryFailedWindowsForMs).toISOString();
+        const retries = (await store.runs.list(config.id, { limit: 1_000 }))
+          .filter((r) => r.status === 'failed' && r.window.start < target.start && r.window.start >= since)
+          .map((r) => r.window.start)
+          .sort();
+        activityLogger(config.id, target.start).info(
+          { scheduledAt: input.scheduledAt, retries },
+          'planned scheduled run',
+        );
+        return {
+          exists: true,
+          organization: config.organization,
+          logType: config.logType,
+          targetWindowStart: target.start,
+          retryWindowStarts: retries,
+        };
       });
     },
 

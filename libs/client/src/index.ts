@@ -1,3 +1,12 @@
 export * from './export-window-client';
+export * from './export-schedules';
+export * from './backfill-client';
+export * from './describe-window';
 export { exportSearchAttributes } from './search-attributes';
-export { exportWindowWorkflowId, canonicalWindowStart, DEFAULT_TASK_QUEUE } from '@log-exporter/schemas';
+export {
+  exportWindowWorkflowId,
+  exportScheduleId,
+  backfillWorkflowId,
+  canonicalWindowStart,
+  DEFAULT_TASK_QUEUE,
+} from '@log-exporter/schemas';

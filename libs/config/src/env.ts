@@ -7,15 +7,17 @@ const hostPort = z
   .string()
   .regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/, 'expected host:port, e.g. localhost:7233');
 
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
 const duration = z
   .string()
-  .regex(/^\d+(ms|s|m|h)$/, 'expected a duration such as 30m, 90s, 1h or 500ms')
-  .transform((value) => {
-    const n = Number.parseInt(value, 10);
-    const unit = value.replace(/^\d+/, '');
-    const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
-    return n * factor;
-  });
+  .regex(/^\d+(ms|s|m|h|d)$/, 'expected a duration such as 30m, 90s, 1h, 3d or 500ms')
+  .transform((value) => Number.parseInt(value, 10) * (DURATION_UNITS[value.replace(/^\d+/, '')] as number));
+
+const timeOfDay = z
+  .string()
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a UTC time of day HH:MM, e.g. 00:45')
+  .transform((value) => ({ hour: Number(value.slice(0, 2)), minute: Number(value.slice(3, 5)) }));
 
 const positiveInt = z
   .string()
@@ -53,6 +55,8 @@ export const workerEnvSchema = z.object({
   EXPORT_SETTLE_DELAY: duration.default(30 * 60_000),
   /** Records per data object before a window is split into numbered parts. */
   EXPORT_PART_MAX_RECORDS: positiveInt.default(1_000_000),
+  /** How far back each scheduled run retries windows whose last run failed. */
+  EXPORT_RETRY_FAILED_FOR: duration.default(7 * 86_400_000),
 });
 export type WorkerEnv = z.output<typeof workerEnvSchema>;
 
@@ -70,6 +74,12 @@ export const adminEnvSchema = z.object({
   MAX_BACKFILL_WINDOWS: positiveInt.default(400),
   /** Largest NDJSON ingest request, in bytes. */
   INGEST_BODY_LIMIT_BYTES: positiveInt.default(16 * 1024 * 1024),
+  /** UTC time of day of daily exports (its minute: of hourly ones); after the window closes and settles. */
+  EXPORT_SCHEDULE_AT: timeOfDay.default({ hour: 0, minute: 45 }),
+  /** Missed scheduled runs younger than this are run on recovery (each for its own window). */
+  EXPORT_SCHEDULE_CATCHUP: duration.default(3 * 86_400_000),
+  /** Windows a backfill exports at once. */
+  BACKFILL_CONCURRENCY: positiveInt.pipe(z.number().max(32, 'expected at most 32')).default(4),
 });
 export type AdminEnv = z.output<typeof adminEnvSchema>;
 

@@ -13,7 +13,28 @@ describe('environment', () => {
       LOG_LEVEL: 'info',
       EXPORT_SETTLE_DELAY: 30 * 60_000,
       EXPORT_PART_MAX_RECORDS: 1_000_000,
+      EXPORT_RETRY_FAILED_FOR: 7 * 86_400_000,
     });
+  });
+
+  it('reads the schedule settings of the admin app', () => {
+    const env = parseEnv(adminEnvSchema, {
+      ADMIN_TOKEN: 'x'.repeat(32),
+      EXPORT_SCHEDULE_AT: '01:30',
+      EXPORT_SCHEDULE_CATCHUP: '2d',
+      BACKFILL_CONCURRENCY: '8',
+    });
+    expect(env).toMatchObject({
+      EXPORT_SCHEDULE_AT: { hour: 1, minute: 30 },
+      EXPORT_SCHEDULE_CATCHUP: 2 * 86_400_000,
+      BACKFILL_CONCURRENCY: 8,
+    });
+    expect(() => parseEnv(adminEnvSchema, { ADMIN_TOKEN: 'x'.repeat(32), EXPORT_SCHEDULE_AT: '25:00' })).toThrow(
+      'EXPORT_SCHEDULE_AT="25:00"',
+    );
+    expect(() => parseEnv(adminEnvSchema, { ADMIN_TOKEN: 'x'.repeat(32), BACKFILL_CONCURRENCY: '100' })).toThrow(
+      'BACKFILL_CONCURRENCY="100"',
+    );
   });
 
   it('reads durations and numbers', () => {

@@ -91,6 +91,65 @@ export interface AssumedRoleSummary {
   expiresAt: string;
 }
 
+/** What a scheduled run does: the window the schedule fired for, after failed windows to retry. */
+export interface ScheduledRunPlan {
+  /** False when the export was deleted since the schedule fired: nothing to do. */
+  exists: boolean;
+  organization: string;
+  logType: LogType;
+  /** The window that closed last before the scheduled time. */
+  targetWindowStart: string;
+  /** Earlier windows whose last run failed (oldest first), retried before the target. */
+  retryWindowStarts: string[];
+}
+
+export interface ScheduledExportInput {
+  exportId: string;
+}
+
+export type WindowOutcome = 'succeeded' | 'failed' | 'already-running-or-done';
+
+export interface ScheduledExportResult {
+  exportId: string;
+  scheduledAt: string;
+  windows: { windowStart: string; outcome: WindowOutcome; message?: string }[];
+}
+
+export interface BackfillInput {
+  exportId: string;
+  organization: string;
+  logType: LogType;
+  /** Window starts to export, in order (oldest first). */
+  windowStarts: string[];
+  /** Windows exported at once. */
+  concurrency: number;
+}
+
+export interface BackfillProgress {
+  total: number;
+  succeeded: number;
+  failed: number;
+  /** Windows found already running or already exported (nothing started for them). */
+  alreadyDone: number;
+  running: number;
+  pending: number;
+  windows: { windowStart: string; outcome: WindowOutcome | 'running' | 'pending'; message?: string }[];
+}
+
+export const SCHEDULED_EXPORT_WORKFLOW = 'scheduledExport';
+export const BACKFILL_EXPORT_WORKFLOW = 'backfillExport';
+export const BACKFILL_PROGRESS_QUERY = 'progress';
+
+/** One schedule per export. */
+export function exportScheduleId(exportId: string): string {
+  return `export-schedule/${exportId}`;
+}
+
+/** One backfill workflow per (export, range): repeating a backfill joins it, or re-runs what failed. */
+export function backfillWorkflowId(exportId: string, firstWindowStart: string, lastWindowStart: string): string {
+  return `backfill/${exportId}/${canonicalWindowStart(firstWindowStart)}/${canonicalWindowStart(lastWindowStart)}`;
+}
+
 /** Every activity of one export window (design.md §4), in the order the workflow calls them. */
 export interface ExportActivities {
   resolveExport(input: ExportWindowInput): Promise<ResolvedExport>;
@@ -100,6 +159,8 @@ export interface ExportActivities {
   uploadPart(input: { resolved: ResolvedExport; part: PartPlan }): Promise<ExportedObject>;
   writeManifest(input: { resolved: ResolvedExport; objects: ExportedObject[] }): Promise<ExportedObject>;
   recordRunResult(input: RunResultInput): Promise<void>;
+  /** For a scheduled run: the window to export, and failed earlier windows to retry first. */
+  planScheduledRun(input: { exportId: string; scheduledAt: string }): Promise<ScheduledRunPlan>;
 }
 
 /**

@@ -153,6 +153,43 @@ describe('audit logs', () => {
 });
 
 describe('destinations, exports and runs', () => {
+  it('counts consecutive failed windows, not attempts: the failures newer than the newest success', async () => {
+    const destination = await store.destinations.create({
+      organization: 'acme',
+      awsAccountId: '995557609558',
+      bucket: 'b-logs',
+      region: 'us-east-1',
+      prefix: '',
+      roleName: 'R',
+      externalId: 'y'.repeat(48),
+    });
+    const config = await store.exports.create(
+      createExportInputSchema.parse({ destinationId: destination.id, logType: 'client', format: 'csv', folder: 'f' }),
+      'acme',
+    );
+    const day = (d: number) => ({ start: `2026-11-0${d}T00:00:00Z`, end: `2026-11-0${d + 1}T00:00:00Z` });
+    const finish = (d: number, status: 'succeeded' | 'failed') =>
+      store.runs.markFinished({
+        exportId: config.id,
+        window: day(d),
+        workflowId: `wf-${d}`,
+        status,
+        objects: [],
+        manifestKey: status === 'succeeded' ? 'm' : null,
+        error: status === 'failed' ? { type: 'WriteDenied', message: 'no' } : null,
+      });
+    const failures = async () => (await store.exports.get(config.id))!.health.consecutiveFailures;
+    await finish(1, 'succeeded');
+    await finish(2, 'failed');
+    await finish(2, 'failed'); // the same window failing again is still one failed window
+    await finish(3, 'failed');
+    expect(await failures()).toBe(2);
+    await finish(2, 'succeeded'); // fixing an older window does not hide the newer failure
+    expect(await failures()).toBe(1);
+    await finish(3, 'succeeded');
+    expect(await failures()).toBe(0);
+  });
+
   async function setUp() {
     const destination = await store.destinations.create({
       organization: 'acme',

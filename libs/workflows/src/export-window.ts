@@ -1,7 +1,7 @@
 // exportWindow: one export's records of one window, delivered to the customer's bucket as data
 // objects and then a manifest, with the run recorded before and after. Orchestration only: every
 // side effect is an activity, with its timeout and retry policy stated beside it.
-import { type SearchAttributeUpdatePair, SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -20,7 +20,8 @@ import type {
   ResolvedExport,
   RunError,
 } from '@log-exporter/schemas';
-import { NON_RETRYABLE_ERROR_TYPES, SEARCH_ATTRIBUTES } from '@log-exporter/schemas';
+import { NON_RETRYABLE_ERROR_TYPES } from '@log-exporter/schemas';
+import { searchKeys } from './search-attribute-keys';
 
 /** Parts uploaded at once within one window. */
 const PART_CONCURRENCY = 4;
@@ -98,13 +99,6 @@ const { writeManifest } = proxyActivities<ExportActivities>({
     nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
   },
 });
-
-const searchKeys = {
-  exportId: defineSearchAttributeKey(SEARCH_ATTRIBUTES.exportId.name, SearchAttributeType.KEYWORD),
-  organization: defineSearchAttributeKey(SEARCH_ATTRIBUTES.organization.name, SearchAttributeType.KEYWORD),
-  logType: defineSearchAttributeKey(SEARCH_ATTRIBUTES.logType.name, SearchAttributeType.KEYWORD),
-  windowStart: defineSearchAttributeKey(SEARCH_ATTRIBUTES.windowStart.name, SearchAttributeType.DATETIME),
-};
 
 export async function exportWindow(input: ExportWindowInput): Promise<ExportWindowResult> {
   const resolved = await resolveExport(input);

@@ -1,2 +1,4 @@
 // Every workflow the worker registers. This file is the worker's `workflowsPath`.
 export { exportWindow } from './export-window';
+export { scheduledExport } from './scheduled-export';
+export { backfillExport, progressQuery } from './backfill-export';

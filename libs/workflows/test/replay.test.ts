@@ -15,12 +15,14 @@ try {
 }
 
 describe('recorded workflow histories', () => {
-  it('cover the success, multi-part, empty-window and failure paths', () => {
+  it('cover every workflow: exportWindow (success, parts, empty, failure), scheduledExport, backfillExport', () => {
     expect(files.sort()).toEqual([
+      'backfill-export.json',
       'export-window-bucket-missing.json',
       'export-window-empty.json',
       'export-window-succeeded.json',
       'export-window-three-parts.json',
+      'scheduled-export.json',
     ]);
   });
 

@@ -1,12 +1,19 @@
 import { z } from 'zod';
 import { createExportInputSchema, slug, updateExportInputSchema } from '@log-exporter/schemas';
 import type { AdminDeps } from '../admin-deps';
-import { type Actor, changeExport, createExport, deleteExport } from '../export-management';
-import { errorBodySchema, notFound } from '../http/http-error';
+import { type Actor, changeExport, createExport, deleteExport, reconcile } from '../export-management';
+import { HttpError, errorBodySchema, notFound } from '../http/http-error';
 import { defineRoute } from '../http/route';
 import { requestRuns } from '../run-requests';
 import { exportParams } from './id-params';
-import { exportResponse, exportResponseSchema, runResponseSchema, runsStartedSchema } from './representations';
+import {
+  exportResponse,
+  exportResponseSchema,
+  reconcileReportSchema,
+  runResponseSchema,
+  runsStartedSchema,
+  scheduleStateSchema,
+} from './representations';
 
 const errors = {
   400: { description: 'a field is invalid; details name it', schema: errorBodySchema },
@@ -15,7 +22,7 @@ const errors = {
 
 const runRequestSchema = z.union([
   z.strictObject({ window: z.string().min(1), rerun: z.boolean().optional() }),
-  z.strictObject({ from: z.string().min(1), to: z.string().min(1), rerun: z.boolean().optional() }),
+  z.strictObject({ from: z.string().min(1), to: z.string().min(1) }),
 ]);
 
 /** The API caller as an audit actor: `X-Admin-Actor` names a person or service, else "admin". */
@@ -108,7 +115,8 @@ export function exportRoutes(deps: AdminDeps) {
     defineRoute({
       method: 'POST',
       path: '/api/exports/:id/runs',
-      summary: 'Run one window now ({ window }) or backfill every window starting in [from, to] ({ from, to })',
+      summary:
+        'Run one window now ({ window }), or backfill every window starting in [from, to] ({ from, to }) through one backfill workflow',
       tag: 'runs',
       auth: true,
       params: exportParams,
@@ -123,8 +131,56 @@ export function exportRoutes(deps: AdminDeps) {
         503: { description: 'Temporal is unreachable', schema: errorBodySchema },
       },
       handler: async ({ params, body }) => {
-        const started = await requestRuns(deps, await load(params.id), body);
-        return { status: 202, body: { workflowIds: started.map((s) => s.workflowId), windows: started } };
+        const requested = await requestRuns(deps, await load(params.id), body);
+        return {
+          status: 202,
+          body: {
+            workflowIds: requested.windows.map((s) => s.workflowId),
+            windows: requested.windows,
+            ...(requested.backfill ? { backfill: requested.backfill } : {}),
+          },
+        };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/exports/:id/schedule',
+      summary: "The export's Temporal Schedule: paused or not, next runs, recent runs",
+      tag: 'schedules',
+      auth: true,
+      params: exportParams,
+      responses: {
+        200: { description: 'the schedule', schema: scheduleStateSchema },
+        404: {
+          description: 'unknown export, or it has no schedule (run POST /api/schedules/reconcile)',
+          schema: errorBodySchema,
+        },
+        503: { description: 'Temporal is unreachable', schema: errorBodySchema },
+      },
+      handler: async ({ params }) => {
+        await load(params.id);
+        const state = await deps.temporal.describeSchedule(params.id).catch((err: unknown) => {
+          throw new HttpError(503, 'temporal_unavailable', `Temporal did not answer: ${(err as Error).message}`);
+        });
+        if (!state) throw notFound('schedule of export', params.id);
+        return { status: 200, body: state };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/schedules/reconcile',
+      summary: 'Make the Temporal Schedules match the exports (create missing, fix changed, delete orphaned)',
+      tag: 'schedules',
+      auth: true,
+      responses: {
+        200: { description: 'what was done', schema: reconcileReportSchema },
+        503: { description: 'Temporal is unreachable', schema: errorBodySchema },
+      },
+      handler: async () => {
+        const report = await reconcile(deps).catch((err: unknown) => {
+          throw new HttpError(503, 'temporal_unavailable', `Temporal did not answer: ${(err as Error).message}`);
+        });
+        return { status: 200, body: report };
       },
     }),
     defineRoute({

@@ -53,6 +53,7 @@ export const verificationResponseSchema = z.object({
 
 export const runsStartedSchema = z.object({
   workflowIds: z.array(z.string()),
+  backfill: z.object({ workflowId: z.string(), temporalUrl: z.string() }).optional(),
   windows: z.array(
     z.object({
       windowStart: z.string(),
@@ -61,6 +62,22 @@ export const runsStartedSchema = z.object({
       temporalUrl: z.string(),
     }),
   ),
+});
+
+export const scheduleStateSchema = z.object({
+  scheduleId: z.string(),
+  paused: z.boolean(),
+  note: z.string(),
+  nextActionTimes: z.array(z.string()),
+  recentActions: z.array(z.object({ scheduledAt: z.string(), workflowId: z.string() })),
+});
+
+export const reconcileReportSchema = z.object({
+  created: z.array(z.string()),
+  updated: z.array(z.string()),
+  unchanged: z.array(z.string()),
+  deleted: z.array(z.string()),
+  errors: z.array(z.object({ exportId: z.string(), message: z.string() })),
 });
 
 export const ingestResultSchema = z.object({

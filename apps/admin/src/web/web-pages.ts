@@ -742,7 +742,7 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
     const config = await exportOr404(request, reply);
     if (!config) return;
     try {
-      const started = await requestRuns(deps, config, body);
+      const started = (await requestRuns(deps, config, body)).windows;
       const already = started.filter((s) => s.status === 'already-succeeded').length;
       // Post/redirect/get: reloading the page afterwards must not start the runs again.
       const notice = new URLSearchParams({

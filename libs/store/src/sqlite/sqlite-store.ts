@@ -384,24 +384,29 @@ class SqliteRuns implements RunRepository {
       if (finish.status === 'succeeded') {
         this.db
           .prepare(
-            `UPDATE exports SET last_success_at = @at, consecutive_failures = 0,
+            `UPDATE exports SET last_success_at = @at,
                last_success_window = CASE WHEN last_success_window IS NULL OR last_success_window < @window
                                           THEN @window ELSE last_success_window END
              WHERE id = @id`,
           )
           .run({ at, window: finish.window.start, id: finish.exportId });
       } else {
-        this.db
-          .prepare(
-            `UPDATE exports SET last_failure_at = @at, last_error = @error,
-               consecutive_failures = consecutive_failures + 1 WHERE id = @id`,
-          )
-          .run({
-            at,
-            error: finish.error ? `${finish.error.type}: ${finish.error.message}` : 'unknown error',
-            id: finish.exportId,
-          });
+        this.db.prepare(`UPDATE exports SET last_failure_at = @at, last_error = @error WHERE id = @id`).run({
+          at,
+          error: finish.error ? `${finish.error.type}: ${finish.error.message}` : 'unknown error',
+          id: finish.exportId,
+        });
       }
+      // Consecutive failed windows: the failed windows newer than the newest succeeded one. A re-run
+      // that fixes an old window does not hide newer failures; fixing the newest clears the count.
+      this.db
+        .prepare(
+          `UPDATE exports SET consecutive_failures = (
+             SELECT COUNT(*) FROM runs WHERE export_id = @id AND status = 'failed' AND window_start > COALESCE(
+               (SELECT MAX(window_start) FROM runs WHERE export_id = @id AND status = 'succeeded'), ''))
+           WHERE id = @id`,
+        )
+        .run({ id: finish.exportId });
     })();
     return (await this.get(finish.exportId, finish.window.start)) as Run;
   }
