@@ -1,6 +1,7 @@
 // What the admin app needs from the outside, wired by main.ts and by tests.
 import type { Logger } from 'pino';
 import type { CustomerCredentials } from '@log-exporter/aws';
+import type { ManifestPublicKey } from '@log-exporter/manifests';
 import type { Store } from '@log-exporter/store';
 import type { TemporalGateway } from './temporal-gateway';
 
@@ -13,6 +14,8 @@ export interface AdminSettings {
   maxBackfillWindows: number;
   /** Largest NDJSON ingest body, in bytes. */
   ingestBodyLimit: number;
+  /** Public keys of the manifest signatures, newest first (MANIFEST_PUBLIC_KEYS). */
+  manifestPublicKeys: ManifestPublicKey[];
   version: string;
 }
 

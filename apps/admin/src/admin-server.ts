@@ -6,6 +6,7 @@ import { destinationRoutes } from './api/destination-routes';
 import { exportRoutes } from './api/export-routes';
 import { healthRoutes } from './api/health-routes';
 import { logIngestRoutes } from './api/log-ingest-routes';
+import { manifestKeyRoutes } from './api/manifest-key-routes';
 import { bearerToken, tokensMatch } from './http/auth';
 import { HttpError } from './http/http-error';
 import { buildOpenApiDocument } from './http/openapi';
@@ -42,7 +43,13 @@ function fromFastifyError(err: FastifyError): HttpError {
 }
 
 export function apiRoutes(deps: AdminDeps): RouteSpec[] {
-  const routes = [...healthRoutes(deps), ...destinationRoutes(deps), ...exportRoutes(deps), ...logIngestRoutes(deps)];
+  const routes = [
+    ...healthRoutes(deps),
+    ...destinationRoutes(deps),
+    ...exportRoutes(deps),
+    ...logIngestRoutes(deps),
+    ...manifestKeyRoutes(deps),
+  ];
   let document: unknown; // built on first request, from the complete list (itself included)
   routes.push(
     defineRoute({
@@ -59,6 +66,17 @@ export function apiRoutes(deps: AdminDeps): RouteSpec[] {
     }),
   );
   return routes;
+}
+
+export interface RegisteredRoute {
+  method: string;
+  url: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    registeredRoutes: RegisteredRoute[];
+  }
 }
 
 export async function buildAdminServer(deps: AdminDeps): Promise<FastifyInstance> {
@@ -110,6 +128,13 @@ export async function buildAdminServer(deps: AdminDeps): Promise<FastifyInstance
     if (request.url.startsWith('/api')) return reply.code(404).send(error.toBody());
     return reply.code(404).type('text/plain; charset=utf-8').send(error.message);
   });
+
+  // Every route as registered (API, pages, static files): what the auth test walks through.
+  const registered: RegisteredRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) registered.push({ method, url: route.url });
+  });
+  app.decorate('registeredRoutes', registered);
 
   registerRoutes(app, apiRoutes(deps));
   registerWebPages(app, deps);

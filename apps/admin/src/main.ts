@@ -2,6 +2,7 @@
 // and serves the API and the web pages on ADMIN_PORT until SIGINT/SIGTERM.
 import { CustomerCredentials } from '@log-exporter/aws';
 import { EnvError, adminEnvSchema, createLogger, parseEnv } from '@log-exporter/config';
+import { SigningKeyError, parsePublicKey } from '@log-exporter/manifests';
 import { openStore } from '@log-exporter/store';
 import type { AdminDeps } from './admin-deps';
 import { buildAdminServer } from './admin-server';
@@ -37,6 +38,10 @@ async function main(): Promise<void> {
       failingAfter: env.EXPORT_FAILING_AFTER,
       maxBackfillWindows: env.MAX_BACKFILL_WINDOWS,
       ingestBodyLimit: env.INGEST_BODY_LIMIT_BYTES,
+      manifestPublicKeys: (env.MANIFEST_PUBLIC_KEYS ?? '')
+        .split(',')
+        .filter((k) => k.trim() !== '')
+        .map((k, i) => parsePublicKey(k, `MANIFEST_PUBLIC_KEYS (key ${i + 1})`)),
       version: '0.1.0',
     },
   };
@@ -68,7 +73,7 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   process.stderr.write(
-    `admin: ${err instanceof EnvError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    `admin: ${err instanceof EnvError || err instanceof SigningKeyError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
   );
   process.exit(1);
 });

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
+import { generateSigningKey, parseSigningKey } from '@log-exporter/manifests';
+
 import { CustomerCredentials } from '@log-exporter/aws';
 import {
   EMULATED_EXPORTER_ACCOUNT_ID,
@@ -18,6 +20,9 @@ import {
 import { type Store, openSqliteStore } from '@log-exporter/store';
 import { type AdminDeps, buildAdminServer } from '../src';
 import { createTemporalGateway } from '../src/temporal-gateway';
+
+/** The signing key whose public half the test admin app publishes. */
+export const TEST_MANIFEST_KEY = parseSigningKey(generateSigningKey());
 
 export const TOKEN = 'test-admin-token-0123456789abcdef';
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -71,6 +76,7 @@ export async function startAdmin(options: {
       failingAfter: 3,
       maxBackfillWindows: 40,
       ingestBodyLimit: options.ingestBodyLimit ?? 1024 * 1024,
+      manifestPublicKeys: [TEST_MANIFEST_KEY.publicKey],
       version: 'test',
     },
   };

@@ -6,6 +6,7 @@ import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@tempor
 import { createExportActivities } from '@log-exporter/activities';
 import { CustomerCredentials, CustomerS3Clients } from '@log-exporter/aws';
 import { EnvError, createLogger, parseEnv, workerEnvSchema } from '@log-exporter/config';
+import { SigningKeyError, parseSigningKey } from '@log-exporter/manifests';
 import { openStore } from '@log-exporter/store';
 import { createExportWorker } from './export-worker';
 
@@ -22,6 +23,10 @@ async function main(): Promise<void> {
     }),
   });
 
+  const manifestSigningKey = env.MANIFEST_SIGNING_KEY ? parseSigningKey(env.MANIFEST_SIGNING_KEY) : null;
+  if (!manifestSigningKey)
+    logger.warn('MANIFEST_SIGNING_KEY is not set: manifests are written unsigned and verify will report them');
+
   const store = await openStore(env.DATABASE_URL);
   const aws = { region: env.AWS_REGION, ...(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {}) };
   const credentials = new CustomerCredentials({ ...aws, exporterAccountId: env.EXPORTER_AWS_ACCOUNT_ID });
@@ -31,10 +36,13 @@ async function main(): Promise<void> {
     credentials,
     s3,
     logger,
+    manifestSigningKey,
     settings: {
       settleDelayMs: env.EXPORT_SETTLE_DELAY,
       maxRecordsPerPart: env.EXPORT_PART_MAX_RECORDS,
       retryFailedWindowsForMs: env.EXPORT_RETRY_FAILED_FOR,
+      partConcurrency: env.EXPORT_PART_CONCURRENCY,
+      uploadHeartbeatTimeoutMs: env.EXPORT_HEARTBEAT_TIMEOUT,
     },
   });
 
@@ -53,6 +61,8 @@ async function main(): Promise<void> {
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       database: store.kind,
+      manifestKeyId: manifestSigningKey?.publicKey.keyId ?? null,
+      memoryMb: memoryMb(),
     },
     'worker started',
   );
@@ -65,6 +75,18 @@ async function main(): Promise<void> {
     await store.close();
     logger.info('worker stopped');
   }
+}
+
+/** The process's memory in MB: what an operator sizes the worker's container by. */
+function memoryMb(): Record<string, number> {
+  const usage = process.memoryUsage();
+  const mb = (bytes: number) => Math.round(bytes / 1_048_576);
+  return {
+    rss: mb(usage.rss),
+    heapUsed: mb(usage.heapUsed),
+    heapTotal: mb(usage.heapTotal),
+    external: mb(usage.external),
+  };
 }
 
 function toSdkLevel(level: string): LogLevel {
@@ -83,7 +105,7 @@ function toSdkLevel(level: string): LogLevel {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof EnvError) {
+  if (err instanceof EnvError || err instanceof SigningKeyError) {
     process.stderr.write(`worker: ${err.message}\n`);
   } else {
     process.stderr.write(`worker: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

@@ -1,14 +1,14 @@
-// Once per `jest` run of the worker project: Temporal (shared or started here) and the workflow
-// code bundled once for every test worker.
+// Once per `jest` run of the worker project: Temporal and PostgreSQL (shared or started here) and
+// the workflow code bundled once for every test worker.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { DATA_DIR, startTemporalForJest } from '@log-exporter/local-stack';
+import { DATA_DIR, startPostgresForJest, startTemporalForJest } from '@log-exporter/local-stack';
 
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
 
 export default async function globalSetup(): Promise<void> {
-  await startTemporalForJest();
+  await Promise.all([startTemporalForJest(), startPostgresForJest()]);
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('@log-exporter/workflows'),
     logger: quiet,

@@ -2,13 +2,13 @@
 // test file, so IAM enforcement in one file cannot disturb another), the shared Temporal dev
 // server, and a real worker on a task queue of its own.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import pino from 'pino';
+import { createLogger } from '@log-exporter/config';
+import { type ManifestSigningKey, generateSigningKey, parseSigningKey } from '@log-exporter/manifests';
 import { type ExportSettings, createExportActivities } from '@log-exporter/activities';
 import {
   CustomerCredentials,
@@ -21,8 +21,10 @@ import {
   type EmulatedCustomerAccount,
   EMULATED_EXPORTER_ACCOUNT_ID,
   EMULATOR_DUMMY_CREDENTIALS,
+  type DatabaseKind,
   type MotoServer,
   TEMPORAL_BIN,
+  createTestDatabase,
   createCustomerAccount,
   freePort,
   startMotoServer,
@@ -33,7 +35,7 @@ import {
   type ExportConfig,
   createExportInputSchema,
 } from '@log-exporter/schemas';
-import { type Store, openSqliteStore } from '@log-exporter/store';
+import { type Store, openStore } from '@log-exporter/store';
 import { createExportWorker } from '../src/export-worker';
 
 // The SDK's own logger: errors only, so expected failures in tests do not flood the output.
@@ -76,20 +78,20 @@ export async function startMoto(): Promise<MotoServer> {
 
 export interface TestStore {
   store: Store;
-  path: string;
+  kind: DatabaseKind;
   close(): Promise<void>;
 }
 
-export function openTestStore(): TestStore {
-  const dir = mkdtempSync(join(tmpdir(), 'log-exporter-test-'));
-  const path = join(dir, 'store.db');
-  const store = openSqliteStore({ path });
+/** A fresh store of its own on the given backend (every integration test runs on both). */
+export async function openTestStore(kind: DatabaseKind): Promise<TestStore> {
+  const database = await createTestDatabase(kind);
+  const store = await openStore(database.url);
   return {
     store,
-    path,
+    kind,
     close: async () => {
       await store.close();
-      rmSync(dir, { recursive: true, force: true });
+      await database.drop();
     },
   };
 }
@@ -153,33 +155,46 @@ export interface TestWorker {
 
 let queueCounter = 0;
 
+/** The key test workers sign manifests with (a new one per test file). */
+export const TEST_SIGNING_KEY: ManifestSigningKey = parseSigningKey(generateSigningKey());
+
 export async function startTestWorker(options: {
   store: Store;
   moto: MotoServer;
   ownCredentials?: AwsCredentialIdentity;
   settings?: Partial<ExportSettings>;
+  /** Defaults to the suite's test key; null writes unsigned manifests. */
+  manifestSigningKey?: ManifestSigningKey | null;
+  /** Where the worker sends its AWS calls (a fault proxy); the emulator itself by default. */
+  awsEndpoint?: string;
+  s3RequestTimeoutMs?: number;
+  /** A Temporal server of the test's own (the suite's shared one by default). */
+  temporalAddress?: string;
 }): Promise<TestWorker> {
-  const address = process.env.TEMPORAL_ADDRESS;
+  const address = options.temporalAddress ?? process.env.TEMPORAL_ADDRESS;
   const bundle = process.env.TEST_WORKFLOW_BUNDLE;
   if (!address || !bundle) throw new Error('TEMPORAL_ADDRESS and TEST_WORKFLOW_BUNDLE come from the jest global setup');
   const taskQueue = `test-${process.pid}-${++queueCounter}-${Date.now()}`;
   const logLines: Record<string, unknown>[] = [];
-  const logger = pino(
-    { level: 'debug' },
-    { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) },
-  );
-  const aws = { region: 'us-east-1', endpoint: options.moto.endpoint };
+  // The production logger (with its redaction), capturing what it writes.
+  const logger = createLogger({
+    name: 'worker',
+    level: 'debug',
+    destination: { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) },
+  });
+  const aws = { region: 'us-east-1', endpoint: options.awsEndpoint ?? options.moto.endpoint };
   const credentials = new CustomerCredentials({
     ...aws,
     exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID,
     ownCredentials: options.ownCredentials ?? EMULATOR_DUMMY_CREDENTIALS,
   });
-  const s3 = new CustomerS3Clients(credentials, aws);
+  const s3 = new CustomerS3Clients(credentials, aws, options.s3RequestTimeoutMs);
   const activities = createExportActivities({
     store: options.store,
     credentials,
     s3,
     logger,
+    manifestSigningKey: options.manifestSigningKey === undefined ? TEST_SIGNING_KEY : options.manifestSigningKey,
     settings: { settleDelayMs: 0, heartbeatIntervalMs: 500, ...options.settings },
   });
   const nativeConnection = await NativeConnection.connect({ address });

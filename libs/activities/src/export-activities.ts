@@ -13,8 +13,7 @@ import {
   type ExportedObject,
   ExportFailure,
   type FieldGroup,
-  MANIFEST_VERSION,
-  type Manifest,
+  type ManifestLink,
   type PartPlan,
   PermanentErrorType,
   type ResolvedExport,
@@ -41,6 +40,7 @@ import {
   writeObjectStream,
   writeSmallObject,
 } from '@log-exporter/aws';
+import { type ManifestSigningKey, buildManifest, serializeManifest, signManifest } from '@log-exporter/manifests';
 import { toActivityFailure } from './activity-failures';
 import { contentTypeFor } from './content-types';
 
@@ -56,15 +56,23 @@ export interface ExportSettings {
   heartbeatIntervalMs: number;
   /** Failed windows this far back are retried by each scheduled run, until they succeed. */
   retryFailedWindowsForMs: number;
+  /** Parts of one window uploaded at once. */
+  partConcurrency: number;
+  /** How long an upload may go without a heartbeat before Temporal retries it (e.g. its worker died). */
+  uploadHeartbeatTimeoutMs: number;
 }
 
 export const DEFAULT_EXPORT_SETTINGS: ExportSettings = {
   settleDelayMs: 30 * 60_000,
   maxRecordsPerPart: 1_000_000,
-  uploadPartSize: 8 * 1024 * 1024,
-  uploadQueueSize: 4,
+  // S3 multipart: 5 MiB parts (the minimum), two in flight. A window's compressed output comes at a
+  // few MB/s, far below what two concurrent part uploads carry, and memory stays ~15 MiB per upload.
+  uploadPartSize: 5 * 1024 * 1024,
+  uploadQueueSize: 2,
   heartbeatIntervalMs: 5_000,
   retryFailedWindowsForMs: 7 * 24 * 3_600_000,
+  partConcurrency: 1,
+  uploadHeartbeatTimeoutMs: 2 * 60_000,
 };
 
 export interface ExportActivityDeps {
@@ -73,6 +81,8 @@ export interface ExportActivityDeps {
   s3: CustomerS3Clients;
   logger: Logger;
   settings?: Partial<ExportSettings>;
+  /** Signs every manifest; without one, manifests are written unsigned (and `verify` says so). */
+  manifestSigningKey?: ManifestSigningKey | null;
 }
 
 function roleOf(destination: Destination): CustomerRole {
@@ -89,6 +99,18 @@ function scopeOf(resolved: ResolvedExport): WindowScope {
     organization: resolved.organization,
     repositories: resolved.repositories,
     window: resolved.window,
+  };
+}
+
+/** The process's memory in MB (progress logs: what a part costs while it streams). */
+function memoryMb(): Record<string, number> {
+  const usage = process.memoryUsage();
+  const mb = (bytes: number) => Math.round(bytes / 1_048_576);
+  return {
+    rss: mb(usage.rss),
+    heapTotal: mb(usage.heapTotal),
+    heapUsed: mb(usage.heapUsed),
+    external: mb(usage.external),
   };
 }
 
@@ -188,6 +210,10 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
           readyAt: formatMicrosIso(windowEndMicros(window) + settings.settleDelayMs * 1000),
           layout,
           manifestKey: manifestObjectKey(layout, window),
+          tuning: {
+            partConcurrency: settings.partConcurrency,
+            uploadHeartbeatTimeoutMs: settings.uploadHeartbeatTimeoutMs,
+          },
         };
         activityLogger(config.id, window.start).info(
           { bucket: resolved.bucket, manifestKey: resolved.manifestKey },
@@ -280,10 +306,11 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
         );
         const context = Context.current();
         let bytesSent = 0;
-        const beat = setInterval(
-          () => context.heartbeat({ partNumber: part.partNumber, records: stats.records, bytesSent }),
-          settings.heartbeatIntervalMs,
-        );
+        const beat = setInterval(() => {
+          context.heartbeat({ partNumber: part.partNumber, records: stats.records, bytesSent });
+          if (log.isLevelEnabled('debug'))
+            log.debug({ records: stats.records, bytesSent, memoryMb: memoryMb() }, 'part progress');
+        }, settings.heartbeatIntervalMs);
         try {
           const written = await writeObjectStream(
             s3,
@@ -314,33 +341,34 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
     async writeManifest(input: { resolved: ResolvedExport; objects: ExportedObject[] }): Promise<ExportedObject> {
       return run(async () => {
         const { resolved, objects } = input;
-        const manifest: Manifest = {
-          manifestVersion: MANIFEST_VERSION,
-          exportId: resolved.exportId,
-          organization: resolved.organization,
-          logType: resolved.logType,
-          format: resolved.format,
-          compression: resolved.compression,
-          cadence: resolved.cadence,
-          window: resolved.window,
-          objects,
-          totals: {
-            objects: objects.length,
-            records: objects.reduce((sum, o) => sum + o.records, 0),
-            bytes: objects.reduce((sum, o) => sum + o.bytes, 0),
-          },
-        };
+        // The chain: the previous window's manifest as recorded when it was written. None when
+        // that window has not succeeded (yet): verify then starts the chain again here.
+        const previous = await store.runs.get(
+          resolved.exportId,
+          previousWindow(resolved.cadence, resolved.window).start,
+        );
+        const link: ManifestLink | null =
+          previous?.status === 'succeeded' && previous.manifestKey && previous.manifestSha256
+            ? { window: previous.window, key: previous.manifestKey, sha256: previous.manifestSha256 }
+            : null;
+        const manifest = signManifest(buildManifest(resolved, objects, link), deps.manifestSigningKey ?? null);
         const destination = await loadDestination(resolved.destinationId, resolved.exportId);
         const s3 = deps.s3.forRole(roleOf(destination), resolved.region);
         const written = await writeSmallObject(
           s3,
           { bucket: resolved.bucket, key: resolved.manifestKey, region: resolved.region, roleArn: resolved.roleArn },
-          JSON.stringify(manifest, null, 2) + '\n',
+          serializeManifest(manifest),
           'application/json',
           Context.current().cancellationSignal,
         );
         activityLogger(resolved.exportId, resolved.window.start).info(
-          { key: written.key, objects: objects.length, records: manifest.totals.records },
+          {
+            key: written.key,
+            objects: objects.length,
+            records: manifest.totals.records,
+            signedBy: manifest.signature?.keyId ?? null,
+            linkedTo: link?.key ?? null,
+          },
           'wrote manifest',
         );
         return { key: written.key, records: manifest.totals.records, bytes: written.bytes, sha256: written.sha256 };

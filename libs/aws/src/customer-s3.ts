@@ -9,6 +9,8 @@ export class CustomerS3Clients {
   constructor(
     private readonly credentials: CustomerCredentials,
     private readonly endpoint: Pick<AwsEndpointSettings, 'endpoint'>,
+    /** A request whose socket stays silent this long is abandoned and retried (a stalled S3). */
+    private readonly requestTimeoutMs = 60_000,
   ) {}
 
   forRole(role: CustomerRole, region: string): S3Client {
@@ -20,6 +22,7 @@ export class CustomerS3Clients {
         credentials: this.credentials.provider(role),
         ...(this.endpoint.endpoint ? { endpoint: this.endpoint.endpoint, forcePathStyle: true } : {}),
         maxAttempts: 3,
+        requestHandler: { connectionTimeout: 10_000, requestTimeout: this.requestTimeoutMs },
       });
       this.clients.set(key, client);
     }

@@ -7,3 +7,4 @@ export * from './customer-credentials';
 export * from './customer-s3';
 export * from './s3-writer';
 export * from './verify-destination';
+export * from './s3-bucket-reader';

@@ -1,12 +1,19 @@
 // Writes one object into the customer's bucket from a stream: a single PUT for small bodies,
-// a multipart upload with bounded concurrency for large ones (memory ≈ partSize × (queueSize + 1)),
+// a multipart upload with bounded concurrency for large ones (memory = partSize × (queueSize + 1)),
 // aborted on failure so no half-written object or orphaned parts remain. The SHA-256 and size of
 // the bytes as stored are computed on the way through; every request carries an SHA-256 checksum
 // and the bucket-owner-full-control ACL that the customer's s3:PutObjectAcl grant exists for.
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import {
+  AbortMultipartUploadCommand,
+  type CompletedPart,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  PutObjectCommand,
+  type S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
-import { type Readable, Transform, type TransformCallback } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { mapS3WriteError } from './error-mapping';
 
 export const OBJECT_ACL = 'bucket-owner-full-control';
@@ -37,60 +44,170 @@ export interface StreamWriteOptions {
   onProgress?: (bytesSent: number) => void;
 }
 
-/** Counts and hashes the bytes that pass through it. */
-class DigestTap extends Transform {
-  private readonly hash = createHash('sha256');
-  bytes = 0;
+/** Part buffers, allocated once per upload and reused for every part. */
+class PartBuffers {
+  private readonly free: Buffer[] = [];
+  private readonly waiting: ((buffer: Buffer) => void)[] = [];
+  private created = 0;
 
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    this.hash.update(chunk);
-    this.bytes += chunk.length;
-    callback(null, chunk);
+  constructor(
+    private readonly partSize: number,
+    private readonly max: number,
+  ) {}
+
+  acquire(): Buffer | Promise<Buffer> {
+    const buffer = this.free.pop();
+    if (buffer) return buffer;
+    if (this.created < this.max) {
+      this.created++;
+      return Buffer.allocUnsafeSlow(this.partSize);
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
   }
 
-  digest(): string {
-    return this.hash.digest('hex');
+  release(buffer: Buffer): void {
+    const waiter = this.waiting.shift();
+    if (waiter) waiter(buffer);
+    else this.free.push(buffer);
   }
 }
 
+/**
+ * Streams the body into the object. Bodies up to one part go up in a single PUT; longer ones as a
+ * multipart upload whose parts are filled into a few buffers allocated once and reused (so memory
+ * is (queueSize + 1) × partSize and the garbage collector has nothing to chase), `queueSize` parts
+ * in flight. Every request carries the part's SHA-256 (`x-amz-checksum-sha256`), so S3 refuses
+ * bytes damaged on the way; the object's SHA-256 is computed on the way through.
+ */
 export async function writeObjectStream(
   s3: S3Client,
   target: ObjectTarget,
   body: Readable,
   options: StreamWriteOptions,
 ): Promise<WrittenObject> {
-  const tap = new DigestTap();
-  body.on('error', (err) => tap.destroy(err));
-  body.pipe(tap);
-  const upload = new Upload({
-    client: s3,
-    params: {
-      Bucket: target.bucket,
-      Key: target.key,
-      Body: tap,
-      ContentType: options.contentType,
-      ACL: OBJECT_ACL,
-      ChecksumAlgorithm: 'SHA256',
-    },
-    partSize: Math.max(options.partSize ?? 8 * MiB, 5 * MiB),
-    queueSize: options.queueSize ?? 4,
-    leavePartsOnError: false,
-  });
-  if (options.onProgress) {
-    const report = options.onProgress;
-    upload.on('httpUploadProgress', (progress) => report(progress.loaded ?? 0));
-  }
-  const abort = () => void upload.abort().catch(() => undefined);
-  options.signal?.addEventListener('abort', abort, { once: true });
+  const partSize = Math.max(options.partSize ?? 8 * MiB, 5 * MiB);
+  const queueSize = Math.max(options.queueSize ?? 2, 1);
+  const buffers = new PartBuffers(partSize, queueSize + 1);
+  const objectHash = createHash('sha256');
+  const sendOptions = options.signal ? { abortSignal: options.signal } : {};
+  const completed: CompletedPart[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let uploadId: string | undefined;
+  let failure: unknown;
+  let bytes = 0;
+  let sent = 0;
+
+  const uploadPart = async (buffer: Buffer, length: number, partNumber: number): Promise<void> => {
+    try {
+      const data = buffer.subarray(0, length);
+      const checksum = createHash('sha256').update(data).digest('base64');
+      const response = await s3.send(
+        new UploadPartCommand({
+          Bucket: target.bucket,
+          Key: target.key,
+          UploadId: uploadId,
+          PartNumber: partNumber,
+          Body: data,
+          ContentLength: length,
+          ChecksumSHA256: checksum,
+        }),
+        sendOptions,
+      );
+      completed.push({
+        PartNumber: partNumber,
+        ETag: response.ETag,
+        ChecksumSHA256: response.ChecksumSHA256 ?? checksum,
+      });
+      sent += length;
+      options.onProgress?.(sent);
+    } catch (err) {
+      failure ??= err;
+    } finally {
+      buffers.release(buffer);
+    }
+  };
+
+  const startPart = async (buffer: Buffer, length: number, partNumber: number): Promise<void> => {
+    if (uploadId === undefined) {
+      const created = await s3.send(
+        new CreateMultipartUploadCommand({
+          Bucket: target.bucket,
+          Key: target.key,
+          ContentType: options.contentType,
+          ACL: OBJECT_ACL,
+          ChecksumAlgorithm: 'SHA256',
+        }),
+        sendOptions,
+      );
+      uploadId = created.UploadId;
+    }
+    const running: Promise<void> = uploadPart(buffer, length, partNumber).finally(() => inFlight.delete(running));
+    inFlight.add(running);
+  };
+
+  let current = await buffers.acquire();
+  let filled = 0;
+  let partNumber = 0;
   try {
-    await upload.done();
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      if (failure) throw failure;
+      objectHash.update(chunk);
+      bytes += chunk.length;
+      let offset = 0;
+      while (offset < chunk.length) {
+        const copied = chunk.copy(current, filled, offset);
+        filled += copied;
+        offset += copied;
+        if (filled === partSize) {
+          await startPart(current, filled, ++partNumber);
+          current = await buffers.acquire(); // waits while queueSize parts are in flight
+          filled = 0;
+        }
+      }
+    }
+    if (uploadId === undefined) {
+      // The whole body fitted in one part: one PUT.
+      const data = current.subarray(0, filled);
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: target.bucket,
+          Key: target.key,
+          Body: data,
+          ContentLength: filled,
+          ContentType: options.contentType,
+          ACL: OBJECT_ACL,
+          ChecksumSHA256: createHash('sha256').update(data).digest('base64'),
+        }),
+        sendOptions,
+      );
+      options.onProgress?.(filled);
+    } else {
+      if (filled > 0) await startPart(current, filled, ++partNumber);
+      await Promise.all(inFlight);
+      if (failure) throw failure;
+      completed.sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
+      await s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: target.bucket,
+          Key: target.key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: completed },
+        }),
+        sendOptions,
+      );
+    }
   } catch (err) {
     body.destroy();
+    await Promise.allSettled(inFlight);
+    if (uploadId !== undefined) {
+      // No half-written object, no orphaned parts (where the role may abort: see the README).
+      await s3
+        .send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId }))
+        .catch(() => undefined);
+    }
     throw mapS3WriteError(err, target);
-  } finally {
-    options.signal?.removeEventListener('abort', abort);
   }
-  return { key: target.key, bytes: tap.bytes, sha256: tap.digest() };
+  return { key: target.key, bytes, sha256: objectHash.digest('hex') };
 }
 
 /** A small object written in one PUT (manifests, verification objects). */

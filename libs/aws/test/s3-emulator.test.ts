@@ -1,7 +1,7 @@
 // Credentials and S3 writes against the moto emulator (real HTTP, real SigV4, real multipart).
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   EMULATED_EXPORTER_ACCOUNT_ID,
   EMULATOR_DUMMY_CREDENTIALS,
@@ -10,6 +10,9 @@ import {
   createCustomerAccount,
   ensurePythonTools,
   freePort,
+  requestIs,
+  s3Error,
+  startFaultProxy,
   startMotoServer,
 } from '@log-exporter/local-stack';
 import {
@@ -181,6 +184,43 @@ describe('S3 writer', () => {
     } finally {
       clients.destroy();
       credentials.destroy();
+    }
+  });
+
+  it('aborts the multipart upload when it fails for good, leaving no parts behind', async () => {
+    const proxy = await startFaultProxy(moto.endpoint);
+    const credentials = newCredentials();
+    const clients = new CustomerS3Clients(credentials, { endpoint: proxy.endpoint });
+    try {
+      proxy.addRule({
+        name: 'deny-complete',
+        match: requestIs.completeMultipart,
+        times: 10,
+        fault: s3Error(403, 'AccessDenied', 'Access Denied'),
+      });
+      const body = randomBytes(11 * 1024 * 1024);
+      await expect(
+        writeObjectStream(
+          clients.forRole(role, 'us-east-1'),
+          { bucket: 'writer-test', key: 'logs/aborted.bin', region: 'us-east-1', roleArn: role.roleArn },
+          Readable.from([body]),
+          { contentType: 'application/gzip', partSize: 5 * 1024 * 1024, queueSize: 2 },
+        ),
+      ).rejects.toMatchObject({ type: 'WriteDenied', retryable: false });
+      expect(proxy.fired('deny-complete')).toBe(1);
+      const aborts = proxy.log.filter((r) => r.method === 'DELETE' && /[?&]uploadId=/.test(r.url));
+      expect(aborts).toHaveLength(1);
+      const open = await account.s3.send(new ListMultipartUploadsCommand({ Bucket: 'writer-test' }));
+      expect(open.Uploads ?? []).toEqual([]);
+      await expect(
+        account.s3.send(new GetObjectCommand({ Bucket: 'writer-test', Key: 'logs/aborted.bin' })),
+      ).rejects.toMatchObject({
+        name: 'NoSuchKey',
+      });
+    } finally {
+      clients.destroy();
+      credentials.destroy();
+      await proxy.stop();
     }
   });
 });

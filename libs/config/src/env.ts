@@ -57,6 +57,15 @@ export const workerEnvSchema = z.object({
   EXPORT_PART_MAX_RECORDS: positiveInt.default(1_000_000),
   /** How far back each scheduled run retries windows whose last run failed. */
   EXPORT_RETRY_FAILED_FOR: duration.default(7 * 86_400_000),
+  /** Parts of one window uploaded at once. */
+  EXPORT_PART_CONCURRENCY: positiveInt.pipe(z.number().max(32, 'expected at most 32')).default(1),
+  /** An upload silent this long is presumed dead (its worker crashed) and is retried. */
+  EXPORT_HEARTBEAT_TIMEOUT: duration.default(2 * 60_000),
+  /**
+   * Ed25519 key that signs every manifest: base64 of the 32-byte seed, or PKCS#8 PEM. Unset:
+   * manifests are written unsigned (the worker warns, and `verify` reports them).
+   */
+  MANIFEST_SIGNING_KEY: z.string().min(1).optional(),
 });
 export type WorkerEnv = z.output<typeof workerEnvSchema>;
 
@@ -72,6 +81,8 @@ export const adminEnvSchema = z.object({
   EXPORT_FAILING_AFTER: positiveInt.default(3),
   /** Most windows one backfill request may start. */
   MAX_BACKFILL_WINDOWS: positiveInt.default(400),
+  /** Public keys that sign manifests, comma-separated (base64 of the raw 32 bytes), newest first. */
+  MANIFEST_PUBLIC_KEYS: z.string().min(1).optional(),
   /** Largest NDJSON ingest request, in bytes. */
   INGEST_BODY_LIMIT_BYTES: positiveInt.default(16 * 1024 * 1024),
   /** UTC time of day of daily exports (its minute: of hourly ones); after the window closes and settles. */

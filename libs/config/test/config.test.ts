@@ -14,6 +14,8 @@ describe('environment', () => {
       EXPORT_SETTLE_DELAY: 30 * 60_000,
       EXPORT_PART_MAX_RECORDS: 1_000_000,
       EXPORT_RETRY_FAILED_FOR: 7 * 86_400_000,
+      EXPORT_PART_CONCURRENCY: 1,
+      EXPORT_HEARTBEAT_TIMEOUT: 120_000,
     });
   });
 

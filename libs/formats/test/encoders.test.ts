@@ -4,6 +4,7 @@ import { CLIENT_LOG_CSV_FIELDS, type ClientLogRecord } from '@log-exporter/schem
 import { SEED_EXAMPLE_CLIENT_RECORD, generateClientLogs } from '@log-exporter/testing';
 import {
   apacheTime,
+  ENCODED_CHUNK_CHARS,
   createRecordEncoder,
   csvField,
   encodeRecords,
@@ -158,13 +159,64 @@ describe('streams and compression', () => {
     expect(a.equals(b)).toBe(true);
   });
 
+  it('keeps every byte at chunk edges: multi-byte characters, and lines longer than a chunk', async () => {
+    const { line } = createRecordEncoder(options);
+    const hostile = records.slice(0, 1_200).map((r, i) => ({
+      ...r,
+      // astral and 2/3-byte characters so lines straddle chunk edges at every kind of character
+      user_agent: i % 97 === 0 ? '😀é€'.repeat(60_000 + i) : `${r.user_agent} 😀é€${'x'.repeat(i % 13)}`,
+    }));
+    const expected = hostile.map((r) => line(r) + '\n').join('');
+    const chunks: Buffer[] = [];
+    for await (const chunk of encodeRecords(inBatches(hostile, 50), options)) chunks.push(chunk);
+    expect(Buffer.concat(chunks).toString('utf8')).toBe(expected);
+    // every chunk ends at a line end, so no character is ever split between two chunks
+    for (const chunk of chunks) expect(chunk[chunk.length - 1]).toBe(0x0a);
+    expect(chunks.length).toBeGreaterThan(10);
+  });
+
   it('counts records and emits chunks of bounded size', async () => {
     const stats = { records: 0 };
     let largest = 0;
     for await (const chunk of encodeRecords(inBatches(records), options, stats))
       largest = Math.max(largest, chunk.length);
     expect(stats.records).toBe(3_000);
-    expect(largest).toBeLessThan(64 * 1024 + 16 * 1024);
+    // A chunk closes at the first line that takes it past the threshold: one record more at most.
+    expect(largest).toBeGreaterThan(0);
+    expect(largest).toBeLessThan(ENCODED_CHUNK_CHARS + 16 * 1024);
+  });
+
+  it('gzip: encoding stops while the consumer does not read, and a destroyed stream closes the source', async () => {
+    let produced = 0;
+    let closed = false;
+    async function* pages() {
+      try {
+        for (let page = 0; page < 400; page++) {
+          const batch = [...generateClientLogs({ seed: page, organization: 'acme', window: WINDOW, count: 500 })];
+          produced += batch.length;
+          yield batch;
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    const stream = encodeToStream(pages(), { ...options, compression: 'gzip' });
+    const first = await new Promise<Buffer>((resolve) => stream.once('data', resolve));
+    stream.pause();
+    expect(first.length).toBeGreaterThan(0);
+    // Wait until encoding comes to rest (the pooled chunks and stage buffers are full).
+    let last = -1;
+    for (let i = 0; i < 40 && produced !== last; i++) {
+      last = produced;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    expect(produced).toBe(last);
+    // what is held is bounded: nowhere near the 200,000 records on offer
+    expect(produced).toBeLessThan(40_000);
+    stream.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(closed).toBe(true);
+    expect(produced).toBeLessThan(40_000);
   });
 
   it('pulls records only as the consumer reads (backpressure)', async () => {
@@ -177,8 +229,8 @@ describe('streams and compression', () => {
     }
     const iterator = encodeRecords(inBatches(counting(), 10), options)[Symbol.asyncIterator]();
     await iterator.next();
-    // One chunk needs ~64 KiB of lines (~100 records): nowhere near the 100,000 available.
-    expect(produced).toBeLessThan(1_000);
+    // One chunk needs ~512 KiB of lines (~1,000 records): nowhere near the 100,000 available.
+    expect(produced).toBeLessThan(5_000);
     await iterator.return?.(undefined);
   });
 });

@@ -28,6 +28,8 @@ export const runSchema = z.object({
   bytes: z.number().int().min(0),
   objects: z.array(exportedObjectSchema),
   manifestKey: z.string().nullable(),
+  /** Hex SHA-256 of the manifest as written: the next window's manifest links to it. */
+  manifestSha256: z.string().nullable(),
   error: runErrorSchema.nullable(),
   workflowId: z.string(),
   workflowRunId: z.string().nullable(),
@@ -38,11 +40,34 @@ export const runSchema = z.object({
 });
 export type Run = z.infer<typeof runSchema>;
 
-export const MANIFEST_VERSION = 1;
+/** Version of the manifest document (2: chained to the previous window's manifest, and signed). */
+export const MANIFEST_VERSION = 2;
+/** Version of the record schemas the data files follow (the fields of docs/formats.md). */
+export const RECORD_SCHEMA_VERSION = 1;
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits');
+
+/** The previous window's manifest as it was when this one was written (null: none to link to). */
+export const manifestLinkSchema = z.object({
+  window: windowSchema,
+  key: z.string(),
+  sha256: sha256Hex,
+});
+export type ManifestLink = z.infer<typeof manifestLinkSchema>;
+
+export const manifestSignatureSchema = z.object({
+  algorithm: z.literal('Ed25519'),
+  /** First 16 hex digits of the SHA-256 of the raw 32-byte public key. */
+  keyId: z.string().regex(/^[0-9a-f]{16}$/),
+  /** Base64 signature of the manifest's signing payload (see libs/manifests). */
+  value: z.string().min(1),
+});
+export type ManifestSignature = z.infer<typeof manifestSignatureSchema>;
 
 /** The manifest: written after every part; its presence means the window is complete. */
 export const manifestSchema = z.object({
   manifestVersion: z.literal(MANIFEST_VERSION),
+  schemaVersion: z.number().int().min(1),
   exportId: exportIdSchema,
   organization: z.string(),
   logType: logTypeSchema,
@@ -56,5 +81,8 @@ export const manifestSchema = z.object({
     records: z.number().int().min(0),
     bytes: z.number().int().min(0),
   }),
+  previousManifest: manifestLinkSchema.nullable(),
+  signature: manifestSignatureSchema.nullable(),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
+export type UnsignedManifest = Omit<Manifest, 'signature'>;

@@ -46,6 +46,15 @@ export interface ResolvedExport {
   readyAt: string;
   layout: ObjectKeyLayout;
   manifestKey: string;
+  /** Worker-configured pace of the run; absent in histories recorded before it existed. */
+  tuning?: ExportTuning;
+}
+
+export interface ExportTuning {
+  /** Parts of one window uploaded at once. */
+  partConcurrency: number;
+  /** An upload that does not heartbeat for this long is presumed dead and retried elsewhere. */
+  uploadHeartbeatTimeoutMs: number;
 }
 
 /** A position in a window's stable order: (timestamp, unique id) of a record. */
@@ -82,6 +91,8 @@ export interface RunResultInput {
   status: Exclude<RunStatus, 'running'>;
   objects: ExportedObject[];
   manifestKey: string | null;
+  /** Absent in runs recorded before manifests were chained. */
+  manifestSha256?: string | null;
   error: RunError | null;
 }
 

@@ -1,4 +1,5 @@
 // Opens the store a DATABASE_URL names: `sqlite:<path>` (embedded default) or `postgres://…`.
+import { openPostgresStore } from './postgres/pg-store';
 import { openSqliteStore } from './sqlite/sqlite-store';
 import type { Store } from './store';
 
@@ -17,5 +18,5 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
 export async function openStore(databaseUrl: string): Promise<Store> {
   const target = parseDatabaseUrl(databaseUrl);
   if (target.kind === 'sqlite') return openSqliteStore({ path: target.path });
-  throw new Error('DATABASE_URL postgres://… is not supported yet by this build: use sqlite:<path>');
+  return openPostgresStore({ connectionString: target.url });
 }

@@ -76,6 +76,7 @@ export interface RunFinish {
   status: 'succeeded' | 'failed';
   objects: ExportedObject[];
   manifestKey: string | null;
+  manifestSha256?: string | null;
   error: RunError | null;
 }
 

@@ -1,7 +1,7 @@
 // exportWindow: one export's records of one window, delivered to the customer's bucket as data
 // objects and then a manifest, with the run recorded before and after. Orchestration only: every
 // side effect is an activity, with its timeout and retry policy stated beside it.
-import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { ActivityOptions, SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -23,7 +23,7 @@ import type {
 import { NON_RETRYABLE_ERROR_TYPES } from '@log-exporter/schemas';
 import { searchKeys } from './search-attribute-keys';
 
-/** Parts uploaded at once within one window. */
+/** Parts uploaded at once within one window, unless the worker's configuration says otherwise. */
 const PART_CONCURRENCY = 4;
 
 // Bookkeeping against our own database: quick, retried for up to an hour.
@@ -74,19 +74,20 @@ const { planWindowParts } = proxyActivities<ExportActivities>({
   },
 });
 
-// One part: streams up to a million records into one object. Heartbeats prove it is alive; a
-// retry redoes only this part, never the parts already uploaded.
-const { uploadPart } = proxyActivities<ExportActivities>({
+// One part: streams up to a million records into one object. Heartbeats prove it is alive (a
+// dead worker's part is retried elsewhere after the heartbeat timeout); a retry redoes only this
+// part, never the parts already uploaded.
+const UPLOAD_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1 hour',
   heartbeatTimeout: '2 minutes',
   scheduleToCloseTimeout: '12 hours',
   retry: {
-    initialInterval: '10 seconds',
+    initialInterval: '1 second',
     backoffCoefficient: 2,
     maximumInterval: '5 minutes',
     nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
   },
-});
+};
 
 // The manifest, written last: its presence tells the customer the window is complete.
 const { writeManifest } = proxyActivities<ExportActivities>({
@@ -122,6 +123,7 @@ export async function exportWindow(input: ExportWindowInput): Promise<ExportWind
       status: 'succeeded',
       objects,
       manifestKey: manifest.key,
+      manifestSha256: manifest.sha256,
       error: null,
     });
     return {
@@ -158,6 +160,11 @@ export async function exportWindow(input: ExportWindowInput): Promise<ExportWind
 
 /** Uploads the parts, a few at a time, and returns their objects in part order. */
 async function uploadParts(resolved: ResolvedExport, parts: PartPlan[]): Promise<ExportedObject[]> {
+  const { uploadPart } = proxyActivities<ExportActivities>({
+    ...UPLOAD_OPTIONS,
+    ...(resolved.tuning ? { heartbeatTimeout: resolved.tuning.uploadHeartbeatTimeoutMs } : {}),
+  });
+  const concurrency = resolved.tuning?.partConcurrency ?? PART_CONCURRENCY;
   const objects: ExportedObject[] = new Array(parts.length);
   let next = 0;
   const lane = async () => {
@@ -166,7 +173,7 @@ async function uploadParts(resolved: ResolvedExport, parts: PartPlan[]): Promise
       objects[index] = await uploadPart({ resolved, part: parts[index] as PartPlan });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(PART_CONCURRENCY, parts.length) }, lane));
+  await Promise.all(Array.from({ length: Math.min(concurrency, parts.length) }, lane));
   return objects;
 }
 

@@ -14,6 +14,7 @@ import {
   type Service,
   createCustomerAccount,
   createExporterUser,
+  devSigningKeyEnv,
   freePort,
   listKeys,
   portsFromEnv,
@@ -22,6 +23,8 @@ import {
   startService,
   waitUntil,
 } from '@log-exporter/local-stack';
+import { parsePublicKey, verifyExportedFiles } from '@log-exporter/manifests';
+import { s3BucketReader } from '@log-exporter/aws';
 import { previousWindow, windowContaining } from '@log-exporter/schemas';
 import { generateClientLogs } from '@log-exporter/testing';
 
@@ -86,6 +89,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       ADMIN_TOKEN: token,
       ADMIN_PORT: String(adminPort),
       LOG_LEVEL: 'info',
+      ...devSigningKeyEnv(),
     };
     const admin = startService('admin app', tsx, [join(REPO_ROOT, 'apps', 'admin', 'src', 'main.ts')], {
       logFile: join(demoDir, 'admin.log'),
@@ -204,6 +208,28 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       print(`First lines of ${object.key}:`);
       for (const line of text.split('\n').slice(0, 3)) print(`  ${line}`);
     }
+    // The customer's own check: every object against the signed manifest (what `npm run verify` does).
+    const keysResponse = await fetch(`${adminUrl}/api/manifest-keys`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const published = ((await keysResponse.json()) as { keys: { publicKey: string }[] }).keys;
+    const day = window.start.slice(0, 10);
+    const report = await verifyExportedFiles({
+      reader: s3BucketReader(account.s3, CUSTOMER.bucket),
+      prefix: CUSTOMER.prefix,
+      from: day,
+      to: day,
+      publicKeys: published.map((k) => parsePublicKey(k.publicKey)),
+    });
+    print('');
+    print(
+      `verify ${day}: ${report.manifests} manifest(s), ${report.objects} object(s), ${report.records} records; ` +
+        (report.problems.length === 0
+          ? 'all verified (signature, checksums, nothing extra)'
+          : `${report.problems.length} problem(s)`),
+    );
+    for (const problem of report.problems) print(`  ${problem.kind}: ${problem.key}: ${problem.message}`);
+    if (report.problems.length > 0) throw new Error('the exported window does not verify');
     account.s3.destroy();
     print('');
     print(`Logs: ${worker.logFile}, ${admin.logFile}`);

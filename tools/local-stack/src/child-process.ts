@@ -1,7 +1,7 @@
 // Background services started by the stack: their output goes to a log file, and they are killed
 // when the stack stops, when this process exits, or on Ctrl-C.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fchownSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export interface Service {
@@ -41,17 +41,20 @@ export function startService(
   name: string,
   command: string,
   args: string[],
-  options: { logFile: string; env?: NodeJS.ProcessEnv; cwd?: string },
+  options: { logFile: string; env?: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number },
 ): Service {
   installExitHook();
   mkdirSync(dirname(options.logFile), { recursive: true });
   const fd = openSync(options.logFile, 'a');
+  if (options.uid !== undefined) fchownSync(fd, options.uid, options.gid ?? options.uid);
   const child = spawn(command, args, {
     stdio: ['ignore', fd, fd],
     env: options.env ?? process.env,
     cwd: options.cwd,
     // Its own process group, so stopping it also stops whatever it started.
     detached: true,
+    ...(options.uid !== undefined ? { uid: options.uid } : {}),
+    ...(options.gid !== undefined ? { gid: options.gid } : {}),
   });
   closeSync(fd);
   running.add(child);

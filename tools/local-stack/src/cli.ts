@@ -3,13 +3,16 @@
 //   chromium              install Debian's Chromium for the browser tests (apt, needs root)
 //   up                    start Temporal (+ UI) and the S3/STS emulator until Ctrl-C
 //   dev                   `up`, plus the worker and the admin app, until Ctrl-C
-//   with-stack -- CMD …   run CMD against a fresh headless Temporal dev server, then stop it
+//   with-stack -- CMD …   run CMD with a fresh headless Temporal dev server and PostgreSQL, then stop them
 // Ports come from TEMPORAL_PORT, TEMPORAL_UI_PORT and S3_EMULATOR_PORT when set.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { type Service, startService, waitUntil } from './child-process';
 import { DATA_DIR, REPO_ROOT } from './paths';
+import { freePort } from './ports';
+import { devSigningKeyEnv } from './dev-signing-key';
+import { startPostgresServer } from './postgres-server';
 import { ensureChromium } from './chromium';
 import { ensurePythonTools } from './python-tools';
 import { type LocalStack, portsFromEnv, startLocalStack } from './stack';
@@ -78,6 +81,7 @@ async function dev(): Promise<void> {
     DATABASE_URL: process.env.DATABASE_URL || `sqlite:${join(DATA_DIR, 'log-exporter.db')}`,
     ADMIN_PORT: adminPort,
     ADMIN_TOKEN: adminToken,
+    ...(process.env.MANIFEST_SIGNING_KEY ? {} : devSigningKeyEnv()),
   };
   const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
   const worker = startService('worker', tsx, [join(REPO_ROOT, 'apps', 'worker', 'src', 'main.ts')], {
@@ -112,11 +116,18 @@ async function dev(): Promise<void> {
 
 async function withStack(command: string[]): Promise<void> {
   if (command.length === 0) throw new Error('with-stack: give the command after --, e.g. with-stack -- npm test');
-  const stack = await startLocalStack({ headless: true, withS3Emulator: false });
-  process.stderr.write(`with-stack: Temporal dev server on ${stack.temporal.address}\n`);
+  // Shared by every test project: one Temporal dev server, one PostgreSQL server (each test file
+  // creates databases of its own on it). Each test file starts its own S3 emulator.
+  const [stack, postgres] = await Promise.all([
+    startLocalStack({ headless: true, withS3Emulator: false }),
+    freePort().then((port) => startPostgresServer({ port })),
+  ]);
+  process.stderr.write(
+    `with-stack: Temporal dev server on ${stack.temporal.address}, PostgreSQL on port ${postgres.port}\n`,
+  );
   const child = spawn(command[0] as string, command.slice(1), {
     stdio: 'inherit',
-    env: { ...process.env, ...stack.env },
+    env: { ...process.env, ...stack.env, TEST_POSTGRES_URL: postgres.url() },
     shell: false,
   });
   const forward = (signal: NodeJS.Signals) => child.kill(signal);
@@ -125,7 +136,7 @@ async function withStack(command: string[]): Promise<void> {
   const code = await new Promise<number>((resolveCode) =>
     child.on('exit', (exitCode, signal) => resolveCode(exitCode ?? (signal ? 1 : 0))),
   );
-  await stack.stop();
+  await Promise.all([stack.stop(), postgres.stop()]);
   process.exit(code);
 }
 

@@ -9,3 +9,8 @@ export * from './stack';
 export * from './emulated-customer-account';
 export { startTemporalForJest, stopTemporalForJest } from './jest/temporal-global-setup';
 export * from './chromium';
+export * from './postgres-server';
+export * from './test-databases';
+export { startPostgresForJest, stopPostgresForJest } from './jest/postgres-global-setup';
+export * from './fault-proxy';
+export * from './dev-signing-key';

@@ -6,8 +6,6 @@ import { dirname } from 'node:path';
 import {
   type AuditLogIngestRecord,
   type AuditLogRecord,
-  AUDIT_LOG_FIELDS,
-  CLIENT_LOG_FIELDS,
   type ClientLogRecord,
   type Destination,
   type ExportChange,
@@ -19,6 +17,15 @@ import {
   windowRecordBounds,
 } from '@log-exporter/schemas';
 import { randomId } from '../ids';
+import {
+  AUDIT_INSERT_COLUMNS,
+  AUDIT_TABLE,
+  CLIENT_INSERT_COLUMNS,
+  CLIENT_TABLE,
+  quote,
+  recordBuilder,
+} from '../log-tables';
+import { type DestinationRow, type ExportRow, type RunRow, toDestination, toExport, toRun } from '../rows';
 import type {
   CursorRange,
   DestinationRepository,
@@ -32,9 +39,9 @@ import type {
   Store,
   WindowScope,
 } from '../store';
-import { SQLITE_MIGRATIONS } from './migrations';
+import { SQLITE_MIGRATIONS } from '../migrations/sqlite';
 
-const DEFAULT_PAGE_SIZE = 2_000;
+const DEFAULT_PAGE_SIZE = 500;
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. */
@@ -54,7 +61,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Store {
     destinations: new SqliteDestinations(db),
     exports: new SqliteExports(db),
     runs: new SqliteRuns(db),
-    logs: new SqliteLogs(db),
+    logs: new SqliteLogs(db, options.path),
     async ping() {
       db.prepare('SELECT 1').get();
     },
@@ -89,32 +96,6 @@ function now(): string {
 
 // ---------------------------------------------------------------------------------------------
 // destinations
-
-interface DestinationRow {
-  id: string;
-  organization: string;
-  aws_account_id: string;
-  bucket: string;
-  region: string;
-  prefix: string;
-  role_name: string;
-  external_id: string;
-  created_at: string;
-}
-
-function toDestination(row: DestinationRow): Destination {
-  return {
-    id: row.id,
-    organization: row.organization,
-    awsAccountId: row.aws_account_id,
-    bucket: row.bucket,
-    region: row.region,
-    prefix: row.prefix,
-    roleName: row.role_name,
-    externalId: row.external_id,
-    createdAt: row.created_at,
-  };
-}
 
 class SqliteDestinations implements DestinationRepository {
   constructor(private readonly db: Database.Database) {}
@@ -157,52 +138,6 @@ class SqliteDestinations implements DestinationRepository {
 
 // ---------------------------------------------------------------------------------------------
 // exports
-
-interface ExportRow {
-  id: string;
-  destination_id: string;
-  organization: string;
-  log_type: string;
-  format: string;
-  folder: string;
-  repositories: string | null;
-  exclude: string;
-  compression: string;
-  cadence: string;
-  enabled: number;
-  created_at: string;
-  updated_at: string;
-  last_success_at: string | null;
-  last_success_window: string | null;
-  last_failure_at: string | null;
-  last_error: string | null;
-  consecutive_failures: number;
-}
-
-function toExport(row: ExportRow): ExportConfig {
-  return {
-    id: row.id,
-    destinationId: row.destination_id,
-    organization: row.organization,
-    logType: row.log_type as ExportConfig['logType'],
-    format: row.format as ExportConfig['format'],
-    folder: row.folder,
-    repositories: row.repositories === null ? null : (JSON.parse(row.repositories) as string[]),
-    exclude: JSON.parse(row.exclude) as ExportConfig['exclude'],
-    compression: row.compression as ExportConfig['compression'],
-    cadence: row.cadence as ExportConfig['cadence'],
-    enabled: row.enabled === 1,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    health: {
-      lastSuccessAt: row.last_success_at,
-      lastSuccessWindow: row.last_success_window,
-      lastFailureAt: row.last_failure_at,
-      lastError: row.last_error,
-      consecutiveFailures: row.consecutive_failures,
-    },
-  };
-}
 
 class SqliteExports implements ExportRepository {
   constructor(private readonly db: Database.Database) {}
@@ -286,42 +221,6 @@ class SqliteExports implements ExportRepository {
 // ---------------------------------------------------------------------------------------------
 // runs
 
-interface RunRow {
-  export_id: string;
-  window_start: string;
-  window_end: string;
-  status: Run['status'];
-  records: number;
-  bytes: number;
-  objects: string;
-  manifest_key: string | null;
-  error_type: string | null;
-  error_message: string | null;
-  workflow_id: string;
-  workflow_run_id: string | null;
-  started_at: string;
-  finished_at: string | null;
-  attempts: number;
-}
-
-function toRun(row: RunRow): Run {
-  return {
-    exportId: row.export_id,
-    window: { start: row.window_start, end: row.window_end },
-    status: row.status,
-    records: row.records,
-    bytes: row.bytes,
-    objects: JSON.parse(row.objects) as Run['objects'],
-    manifestKey: row.manifest_key,
-    error: row.error_type === null ? null : { type: row.error_type, message: row.error_message ?? '' },
-    workflowId: row.workflow_id,
-    workflowRunId: row.workflow_run_id,
-    startedAt: row.started_at,
-    finishedAt: row.finished_at,
-    attempts: row.attempts,
-  };
-}
-
 class SqliteRuns implements RunRepository {
   constructor(private readonly db: Database.Database) {}
 
@@ -331,7 +230,7 @@ class SqliteRuns implements RunRepository {
         `INSERT INTO runs (export_id, window_start, window_end, status, workflow_id, workflow_run_id, started_at)
          VALUES (@export_id, @window_start, @window_end, 'running', @workflow_id, @workflow_run_id, @started_at)
          ON CONFLICT (export_id, window_start) DO UPDATE SET
-           status = 'running', records = 0, bytes = 0, objects = '[]', manifest_key = NULL,
+           status = 'running', records = 0, bytes = 0, objects = '[]', manifest_key = NULL, manifest_sha256 = NULL,
            error_type = NULL, error_message = NULL, finished_at = NULL,
            workflow_id = excluded.workflow_id,
            -- a retried activity of the same workflow run is not a new attempt
@@ -357,13 +256,13 @@ class SqliteRuns implements RunRepository {
     this.db.transaction(() => {
       this.db
         .prepare(
-          `INSERT INTO runs (export_id, window_start, window_end, status, records, bytes, objects, manifest_key,
+          `INSERT INTO runs (export_id, window_start, window_end, status, records, bytes, objects, manifest_key, manifest_sha256,
              error_type, error_message, workflow_id, started_at, finished_at)
-           VALUES (@export_id, @window_start, @window_end, @status, @records, @bytes, @objects, @manifest_key,
+           VALUES (@export_id, @window_start, @window_end, @status, @records, @bytes, @objects, @manifest_key, @manifest_sha256,
              @error_type, @error_message, @workflow_id, @at, @at)
            ON CONFLICT (export_id, window_start) DO UPDATE SET
              status = excluded.status, records = excluded.records, bytes = excluded.bytes,
-             objects = excluded.objects, manifest_key = excluded.manifest_key,
+             objects = excluded.objects, manifest_key = excluded.manifest_key, manifest_sha256 = excluded.manifest_sha256,
              error_type = excluded.error_type, error_message = excluded.error_message,
              workflow_id = excluded.workflow_id, finished_at = excluded.finished_at`,
         )
@@ -376,6 +275,7 @@ class SqliteRuns implements RunRepository {
           bytes,
           objects: JSON.stringify(finish.objects),
           manifest_key: finish.manifestKey,
+          manifest_sha256: finish.manifestSha256 ?? null,
           error_type: finish.error?.type ?? null,
           error_message: finish.error?.message ?? null,
           workflow_id: finish.workflowId,
@@ -429,46 +329,19 @@ class SqliteRuns implements RunRepository {
 // ---------------------------------------------------------------------------------------------
 // logs
 
-interface LogTable {
-  table: string;
-  /** Column holding the organisation. */
-  organization: string;
-  /** The (time, unique id) pair that orders a window. */
-  time: string;
-  id: string;
-  /** SELECT list producing records with keys in output order. */
-  select: string;
-}
-
-const quote = (name: string) => `"${name}"`;
-
-const CLIENT_TABLE: LogTable = {
-  table: 'client_logs',
-  organization: 'namespace',
-  time: 'recorded',
-  id: 'request_id',
-  select: CLIENT_LOG_FIELDS.map((f) =>
-    f === 'repository' ? `namespace || '/' || repository AS repository` : quote(f),
-  ).join(', '),
-};
-
-const AUDIT_TABLE: LogTable = {
-  table: 'audit_logs',
-  organization: 'organization',
-  time: 'event_at',
-  id: 'uuid',
-  select: AUDIT_LOG_FIELDS.map(quote).join(', '),
-};
-
-const CLIENT_INSERT_COLUMNS = ['namespace', ...CLIENT_LOG_FIELDS];
-const AUDIT_INSERT_COLUMNS = ['organization', ...AUDIT_LOG_FIELDS];
-
 class SqliteLogs implements LogRepository {
   private readonly statements = new Map<string, Database.Statement>();
   private readonly insertClient: Database.Statement;
   private readonly insertAudit: Database.Statement;
 
-  constructor(private readonly db: Database.Database) {
+  private readonly buildClient = recordBuilder<ClientLogRecord>(CLIENT_TABLE);
+  private readonly buildAudit = recordBuilder<AuditLogRecord>(AUDIT_TABLE);
+
+  constructor(
+    private readonly db: Database.Database,
+    /** The file, for the read-only connections that stream windows; `:memory:` has none. */
+    private readonly path: string,
+  ) {
     this.insertClient = db.prepare(
       `INSERT INTO client_logs (${CLIENT_INSERT_COLUMNS.map(quote).join(', ')})
        VALUES (${CLIENT_INSERT_COLUMNS.map((c) => `@${c}`).join(', ')})
@@ -515,24 +388,71 @@ class SqliteLogs implements LogRepository {
     range: CursorRange,
     pageSize = DEFAULT_PAGE_SIZE,
   ): AsyncIterable<ClientLogRecord[]> {
-    return this.pages<ClientLogRecord>(scope, range, pageSize, (r) => ({ at: r.recorded, id: r.request_id }));
+    return this.pages(scope, range, pageSize, this.buildClient, (r) => ({ at: r.recorded, id: r.request_id }));
   }
 
   auditLogPages(scope: WindowScope, range: CursorRange, pageSize = DEFAULT_PAGE_SIZE): AsyncIterable<AuditLogRecord[]> {
-    return this.pages<AuditLogRecord>(scope, range, pageSize, (r) => ({ at: r.event_at, id: r.uuid }));
+    return this.pages(scope, range, pageSize, this.buildAudit, (r) => ({ at: r.event_at, id: r.uuid }));
   }
 
-  /** Keyset pagination: no statement stays open between pages, so other queries are never blocked. */
-  private async *pages<R>(
+  private pages<R>(
     scope: WindowScope,
     range: CursorRange,
     pageSize: number,
+    build: (row: readonly unknown[]) => R,
+    cursorOf: (record: R) => RecordCursor,
+  ): AsyncIterable<R[]> {
+    return this.path === ':memory:'
+      ? this.keysetPages(scope, range, pageSize, build, cursorOf)
+      : this.cursorPages(scope, range, pageSize, build);
+  }
+
+  /**
+   * One statement on a read-only connection of its own, stepped a page at a time: SQLite's
+   * equivalent of a server-side cursor. It reads one snapshot (WAL), holds no lock writers wait
+   * on, and leaves the main connection free for other activities while the part streams.
+   */
+  private async *cursorPages<R>(
+    scope: WindowScope,
+    range: CursorRange,
+    pageSize: number,
+    build: (row: readonly unknown[]) => R,
+  ): AsyncGenerator<R[]> {
+    const reader = new Database(this.path, { readonly: true, fileMustExist: true });
+    const { sql, params } = this.query(scope, range, 'rows');
+    const rows = reader.prepare(sql).raw(true).iterate(params) as IterableIterator<unknown[]>;
+    try {
+      let page: R[] = [];
+      for (const row of rows) {
+        page.push(build(row));
+        if (page.length === pageSize) {
+          yield page;
+          page = [];
+        }
+      }
+      if (page.length > 0) yield page;
+    } finally {
+      rows.return?.();
+      reader.close();
+    }
+  }
+
+  /** For in-memory databases (no second connection can see them): one query per page. */
+  private async *keysetPages<R>(
+    scope: WindowScope,
+    range: CursorRange,
+    pageSize: number,
+    build: (row: readonly unknown[]) => R,
     cursorOf: (record: R) => RecordCursor,
   ): AsyncGenerator<R[]> {
     let after = range.after;
     for (;;) {
       const { sql, params } = this.query(scope, { after, until: range.until }, 'rows');
-      const page = this.statement(sql).all({ ...params, limit: pageSize }) as R[];
+      const rows = this.db
+        .prepare(`${sql} LIMIT @limit`)
+        .raw(true)
+        .all({ ...params, limit: pageSize }) as unknown[][];
+      const page = rows.map(build);
       if (page.length > 0) yield page;
       if (page.length < pageSize) return;
       after = cursorOf(page[page.length - 1] as R);
@@ -552,13 +472,15 @@ class SqliteLogs implements LogRepository {
       where.push('repository IN (SELECT value FROM json_each(@repositories))');
       params.repositories = JSON.stringify(scope.repositories);
     }
+    // Written out rather than as row values, so SQLite seeks the index to the cursor instead of
+    // scanning from the window's start on every page.
     if (range.after) {
-      where.push(`(${t.time}, ${t.id}) > (@afterAt, @afterId)`);
+      where.push(`${t.time} >= @afterAt AND (${t.time} > @afterAt OR ${t.id} > @afterId)`);
       params.afterAt = range.after.at;
       params.afterId = range.after.id;
     }
     if (range.until) {
-      where.push(`(${t.time}, ${t.id}) <= (@untilAt, @untilId)`);
+      where.push(`${t.time} <= @untilAt AND (${t.time} < @untilAt OR ${t.id} <= @untilId)`);
       params.untilAt = range.until.at;
       params.untilId = range.until.id;
     }
@@ -569,7 +491,7 @@ class SqliteLogs implements LogRepository {
         ? `SELECT COUNT(*) AS n ${from}`
         : shape === 'cursor'
           ? `SELECT ${t.time} AS at, ${t.id} AS id ${from} ${order} LIMIT 1 OFFSET @offset`
-          : `SELECT ${t.select} ${from} ${order} LIMIT @limit`;
+          : `SELECT ${t.select} ${from} ${order}`;
     return { sql, params };
   }
 

@@ -2,11 +2,7 @@
 // Timestamps of records are canonical RFC 3339 text (`…T19:46:23.817658+00:00`): fixed width,
 // so text order is time order and window scans are plain index range scans.
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import type { Migration } from './migration';
 
 export const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
@@ -123,5 +119,10 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX audit_logs_by_window ON audit_logs (organization, event_at, uuid);
     `,
+  },
+  {
+    version: 2,
+    name: 'manifest checksums for the chain of manifests',
+    sql: `ALTER TABLE runs ADD COLUMN manifest_sha256 TEXT;`,
   },
 ];

@@ -1,0 +1,171 @@
+// `verify`: checks a bucket's exported files for a date range against their manifests, the chain
+// of manifests and the Ed25519 signatures, and reports every missing, altered, extra and unsigned
+// file. Exit status: 0 all good, 1 problems found, 2 the command could not run as asked.
+import { readFileSync } from 'node:fs';
+import { S3Client } from '@aws-sdk/client-s3';
+import { s3BucketReader } from '@log-exporter/aws';
+import {
+  type ManifestPublicKey,
+  type VerifyReport,
+  parsePublicKey,
+  verifyExportedFiles,
+} from '@log-exporter/manifests';
+
+export const USAGE = `usage: verify --bucket <name> [--prefix <prefix>] --from <YYYY-MM-DD> [--to <YYYY-MM-DD>]
+              --public-key <base64 | PEM file> [--public-key …] [--region <region>] [--endpoint-url <url>] [--json]
+
+Reads with the AWS credentials of the environment (AWS_PROFILE, AWS_ACCESS_KEY_ID, …): they need
+s3:ListBucket and s3:GetObject on the prefix. The public keys come from the exporter
+(GET /api/manifest-keys); give each key still in use.`;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface VerifyArguments {
+  bucket: string;
+  prefix: string;
+  from: string;
+  to: string;
+  publicKeys: ManifestPublicKey[];
+  region: string;
+  endpoint?: string;
+  json: boolean;
+}
+
+const FLAGS_WITH_VALUES = new Set([
+  '--bucket',
+  '--prefix',
+  '--from',
+  '--to',
+  '--public-key',
+  '--region',
+  '--endpoint-url',
+]);
+
+export function parseVerifyArguments(argv: readonly string[], env: NodeJS.ProcessEnv): VerifyArguments {
+  const values = new Map<string, string[]>();
+  let json = false;
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i] as string;
+    if (flag === '--json') {
+      json = true;
+      continue;
+    }
+    if (!FLAGS_WITH_VALUES.has(flag)) throw new UsageError(`unknown argument ${JSON.stringify(flag)}`);
+    const value = argv[i + 1];
+    if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag}: expected a value`);
+    values.set(flag, [...(values.get(flag) ?? []), value]);
+    i++;
+  }
+  const one = (flag: string): string | undefined => {
+    const given = values.get(flag);
+    if (given && given.length > 1) throw new UsageError(`${flag}: given ${given.length} times, expected once`);
+    return given?.[0];
+  };
+  const bucket = one('--bucket');
+  if (!bucket) throw new UsageError('--bucket: required');
+  const from = one('--from');
+  if (!from) throw new UsageError('--from: required (the first day, YYYY-MM-DD)');
+  const to = one('--to') ?? from;
+  for (const [flag, day] of [
+    ['--from', from],
+    ['--to', to],
+  ] as const) {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(`${day}T00:00:00Z`)))
+      throw new UsageError(`${flag} ${JSON.stringify(day)}: expected a day as YYYY-MM-DD`);
+  }
+  if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
+  const keys = values.get('--public-key') ?? [];
+  if (keys.length === 0)
+    throw new UsageError('--public-key: required (base64 or a PEM file; from GET /api/manifest-keys)');
+  const publicKeys = keys.map((given, i) => {
+    const text = /^[A-Za-z0-9+/]+={0,2}$/.test(given) ? given : readKeyFile(given);
+    try {
+      return parsePublicKey(text, `--public-key ${i + 1}`);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  });
+  const endpoint = one('--endpoint-url') ?? env.AWS_ENDPOINT_URL;
+  return {
+    bucket,
+    prefix: (one('--prefix') ?? '').replace(/^\/+|\/+$/g, ''),
+    from,
+    to,
+    publicKeys,
+    region: one('--region') ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    ...(endpoint ? { endpoint } : {}),
+    json,
+  };
+}
+
+function readKeyFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(
+      `--public-key ${JSON.stringify(path)}: neither base64 nor a readable file (${(err as Error).message})`,
+    );
+  }
+}
+
+const LABELS: Record<string, string> = {
+  missing: 'MISSING',
+  altered: 'ALTERED',
+  extra: 'EXTRA',
+  unsigned: 'UNSIGNED',
+  'unknown-key': 'UNKNOWN KEY',
+  chain: 'CHAIN BROKEN',
+};
+
+export function formatReport(
+  args: Pick<VerifyArguments, 'bucket' | 'prefix' | 'from' | 'to'>,
+  report: VerifyReport,
+): string[] {
+  const lines = report.problems.map((p) => `${LABELS[p.kind] ?? p.kind}  ${p.key}: ${p.message}`);
+  const where = `s3://${args.bucket}/${args.prefix}${args.prefix ? '/' : ''}`;
+  lines.push(
+    `${where} ${args.from}..${args.to}: ${report.manifests} manifest(s), ${report.objects} object(s), ` +
+      `${report.records.toLocaleString('en-US')} records; ` +
+      (report.problems.length === 0 ? 'all verified' : `${report.problems.length} problem(s)`),
+  );
+  return lines;
+}
+
+/** Runs the command; returns the exit status. */
+export async function runVerify(
+  argv: readonly string[],
+  io: { out: (line: string) => void; err: (line: string) => void; env: NodeJS.ProcessEnv },
+): Promise<number> {
+  let args: VerifyArguments;
+  try {
+    args = parseVerifyArguments(argv, io.env);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.err(`verify: ${err.message}`);
+    io.err(USAGE);
+    return 2;
+  }
+  const s3 = new S3Client({
+    region: args.region,
+    ...(args.endpoint ? { endpoint: args.endpoint, forcePathStyle: true } : {}),
+  });
+  try {
+    const report = await verifyExportedFiles({
+      reader: s3BucketReader(s3, args.bucket),
+      prefix: args.prefix,
+      from: args.from,
+      to: args.to,
+      publicKeys: args.publicKeys,
+    });
+    if (args.json) io.out(JSON.stringify(report));
+    else for (const line of formatReport(args, report)) io.out(line);
+    return report.problems.length === 0 ? 0 : 1;
+  } catch (err) {
+    io.err(`verify: could not read s3://${args.bucket}: ${(err as Error).name}: ${(err as Error).message}`);
+    return 2;
+  } finally {
+    s3.destroy();
+  }
+}

@@ -1,0 +1,273 @@
+// Faults production throws at an export, injected on loopback by a proxy in front of the S3/STS
+// emulator (and, for the database, by another connection locking it): each window must still end
+// with every record exactly once, no partial object visible, and a manifest verify accepts.
+// The figures (records expected/found/duplicated, time to recover) go to .reports/faults.json.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { s3BucketReader } from '@log-exporter/aws';
+import { runExportWindow } from '@log-exporter/client';
+import {
+  type FaultProxy,
+  type FaultRule,
+  type MotoServer,
+  REPO_ROOT,
+  type TestDatabase,
+  createTestDatabase,
+  freePort,
+  listKeys,
+  readObject,
+  requestIs,
+  s3Error,
+  startFaultProxy,
+  startTemporalDevServer,
+  stsError,
+} from '@log-exporter/local-stack';
+import { verifyExportedFiles } from '@log-exporter/manifests';
+import { roleArnFor } from '@log-exporter/schemas';
+import { type Store, openStore } from '@log-exporter/store';
+import { generateClientLogs } from '@log-exporter/testing';
+import {
+  type CustomerSetup,
+  TEST_SIGNING_KEY,
+  type TestWorker,
+  createExport,
+  onboardCustomer,
+  startMoto,
+  startTestWorker,
+} from './harness';
+
+const RECORDS = 20_000;
+const BUCKET = 'acme-faults';
+const PREFIX = 'logs';
+
+interface Outcome {
+  fault: string;
+  injected: number;
+  expected: number;
+  found: number;
+  duplicated: number;
+  secondsToSucceed: number;
+  verifyProblems: number;
+}
+
+const outcomes: Outcome[] = [];
+let moto: MotoServer;
+let proxy: FaultProxy;
+let database: TestDatabase;
+let store: Store;
+let worker: TestWorker;
+let customer: CustomerSetup;
+let exportId: string;
+let dayCounter = 0;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  proxy = await startFaultProxy(moto.endpoint);
+  database = await createTestDatabase('sqlite');
+  store = await openStore(database.url);
+  worker = await startTestWorker({
+    store,
+    moto,
+    awsEndpoint: proxy.endpoint,
+    s3RequestTimeoutMs: 1_500,
+    // Two objects per window, each above 5 MiB: multipart uploads of two parts.
+    settings: { maxRecordsPerPart: RECORDS / 2, uploadPartSize: 5 * 1024 * 1024 },
+  });
+  customer = await onboardCustomer(store, moto, { organization: 'acme', bucket: BUCKET, prefix: PREFIX });
+  exportId = (
+    await createExport(store, customer.destination, {
+      logType: 'client',
+      format: 'json-ts',
+      compression: 'none',
+      folder: 'downloads',
+    })
+  ).id;
+});
+
+afterAll(async () => {
+  mkdirSync(join(REPO_ROOT, '.reports'), { recursive: true });
+  writeFileSync(join(REPO_ROOT, '.reports', 'faults.json'), JSON.stringify(outcomes, null, 2) + '\n');
+  customer?.account.s3.destroy();
+  await worker?.stop();
+  await store?.close();
+  await database?.drop();
+  await proxy?.stop();
+  await moto?.stop();
+});
+
+async function newWindow(): Promise<string> {
+  const day = `2026-09-${String(++dayCounter).padStart(2, '0')}`;
+  const window = { start: `${day}T00:00:00Z`, end: `2026-09-${String(dayCounter + 1).padStart(2, '0')}T00:00:00Z` };
+  await store.logs.insertClientLogs([
+    ...generateClientLogs({ seed: 7_000 + dayCounter, organization: 'acme', window, count: RECORDS }),
+  ]);
+  return day;
+}
+
+/** Exports the window under the faults, then checks it the way a customer would. */
+async function exportUnder(
+  fault: string,
+  day: string,
+  rules: FaultRule[],
+  during?: () => Promise<void>,
+  by: TestWorker = worker,
+): Promise<Outcome> {
+  proxy.clearRules();
+  for (const rule of rules) proxy.addRule(rule);
+  const started = Date.now();
+  const [result] = await Promise.all([
+    runExportWindow(by.client, { exportId, windowStart: day, taskQueue: by.taskQueue }),
+    during?.(),
+  ]);
+  const secondsToSucceed = (Date.now() - started) / 1000;
+  proxy.clearRules();
+  const injected = rules.reduce((sum, r) => sum + proxy.fired(r.name), 0);
+
+  const report = await verifyExportedFiles({
+    reader: s3BucketReader(customer.account.s3, BUCKET),
+    prefix: PREFIX,
+    from: day,
+    to: day,
+    publicKeys: [TEST_SIGNING_KEY.publicKey],
+  });
+  // No partial object: the window folder holds exactly the manifest's objects and the manifest.
+  const keys = await listKeys(customer.account.s3, BUCKET, `${PREFIX}/downloads/dt=${day}/`);
+  expect(keys.sort()).toEqual([...result.objects.map((o) => o.key), result.manifestKey].sort());
+
+  const ids: string[] = [];
+  for (const object of result.objects) {
+    const text = (await readObject(customer.account.s3, BUCKET, object.key)).toString('utf8');
+    for (const line of text.split('\n'))
+      if (line) ids.push((JSON.parse(line.slice(line.indexOf('{'))) as { request_id: string }).request_id);
+  }
+  const unique = new Set(ids);
+  const outcome: Outcome = {
+    fault,
+    injected,
+    expected: RECORDS,
+    found: unique.size,
+    duplicated: ids.length - unique.size,
+    secondsToSucceed: Math.round(secondsToSucceed * 10) / 10,
+    verifyProblems: report.problems.length,
+  };
+  outcomes.push(outcome);
+  expect(report.problems).toEqual([]);
+  expect(result.records).toBe(RECORDS);
+  expect(outcome).toMatchObject({ found: RECORDS, duplicated: 0 });
+  return outcome;
+}
+
+describe('an export window under faults', () => {
+  it('S3 answers 503 SlowDown to part uploads', async () => {
+    const day = await newWindow();
+    const outcome = await exportUnder('S3 503 SlowDown ×4 (UploadPart)', day, [
+      {
+        name: 'slowdown',
+        match: requestIs.uploadPart,
+        times: 4,
+        fault: s3Error(503, 'SlowDown', 'Please reduce your request rate.'),
+      },
+    ]);
+    expect(outcome.injected).toBe(4);
+  });
+
+  it('S3 answers 500 InternalError to completing an upload and to the manifest', async () => {
+    const day = await newWindow();
+    const outcome = await exportUnder('S3 500 InternalError (Complete, manifest PUT)', day, [
+      {
+        name: 'complete-500',
+        match: requestIs.completeMultipart,
+        times: 1,
+        fault: s3Error(500, 'InternalError', 'We encountered an internal error.'),
+      },
+      {
+        name: 'manifest-500',
+        match: requestIs.putManifest,
+        times: 1,
+        fault: s3Error(500, 'InternalError', 'We encountered an internal error.'),
+      },
+    ]);
+    expect(outcome.injected).toBe(2);
+  });
+
+  it('connections are reset mid-request', async () => {
+    const day = await newWindow();
+    const outcome = await exportUnder('connection reset ×3 (UploadPart, manifest PUT)', day, [
+      { name: 'reset-part', match: requestIs.uploadPart, times: 2, fault: { kind: 'reset' } },
+      { name: 'reset-manifest', match: requestIs.putManifest, times: 1, fault: { kind: 'reset' } },
+    ]);
+    expect(outcome.injected).toBe(3);
+  });
+
+  it('S3 stalls past the request timeout', async () => {
+    const day = await newWindow();
+    const outcome = await exportUnder('latency 4 s > 1.5 s timeout ×2 (UploadPart)', day, [
+      { name: 'stall', match: requestIs.uploadPart, times: 2, fault: { kind: 'delay', ms: 4_000 } },
+    ]);
+    expect(outcome.injected).toBe(2);
+  });
+
+  it('STS throttles AssumeRole past the SDK retries', async () => {
+    const day = await newWindow();
+    const destination = customer.destination;
+    worker.credentials.invalidate({
+      roleArn: roleArnFor(destination.awsAccountId, destination.roleName),
+      externalId: destination.externalId,
+    });
+    const outcome = await exportUnder('STS Throttling ×4 (AssumeRole)', day, [
+      { name: 'throttle', match: requestIs.assumeRole, times: 4, fault: stsError(400, 'Throttling', 'Rate exceeded') },
+    ]);
+    expect(outcome.injected).toBe(4);
+  });
+
+  it('the Temporal server restarts in the middle of the window', async () => {
+    // A server of this test's own, its state in a file, so it can be stopped and started again.
+    const dir = mkdtempSync(join(tmpdir(), 'temporal-restart-'));
+    const port = await freePort();
+    const serverOptions = { port, dbFile: join(dir, 'temporal.db'), logFile: join(dir, 'temporal.log') };
+    let server = await startTemporalDevServer(serverOptions);
+    const ownWorker = await startTestWorker({
+      store,
+      moto,
+      awsEndpoint: proxy.endpoint,
+      temporalAddress: server.address,
+      settings: { maxRecordsPerPart: RECORDS / 2, uploadPartSize: 5 * 1024 * 1024 },
+    });
+    try {
+      const day = await newWindow();
+      const restart = async () => {
+        await new Promise((resolve) => setTimeout(resolve, 1_500)); // the first part is uploading (slowly)
+        await server.stop();
+        await new Promise((resolve) => setTimeout(resolve, 3_000));
+        server = await startTemporalDevServer(serverOptions);
+      };
+      const outcome = await exportUnder(
+        'Temporal dev server restart mid-window (down 3 s)',
+        day,
+        [{ name: 'slow-parts', match: requestIs.uploadPart, times: 4, fault: { kind: 'delay', ms: 1_000 } }],
+        restart,
+        ownWorker,
+      );
+      expect(outcome.injected).toBeGreaterThanOrEqual(1);
+    } finally {
+      await ownWorker.stop();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the database is locked by another process for 8 seconds', async () => {
+    const day = await newWindow();
+    const path = database.url.slice('sqlite:'.length);
+    const outcome = await exportUnder('database unavailable 8 s (SQLite exclusively locked)', day, [], async () => {
+      const locker = new Database(path);
+      locker.exec('BEGIN EXCLUSIVE');
+      await new Promise((resolve) => setTimeout(resolve, 8_000));
+      locker.exec('COMMIT');
+      locker.close();
+    });
+    expect(outcome.secondsToSucceed).toBeGreaterThanOrEqual(8);
+  });
+});

@@ -1,0 +1,195 @@
+// A worker killed with SIGKILL in the middle of a window: a new worker process finishes it. Parts
+// whose upload Temporal recorded as completed before the kill are not uploaded again; the others
+// are; and the window's objects hold every record exactly once. The worker is the real app, in a
+// process of its own, on each database backend.
+import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { s3BucketReader } from '@log-exporter/aws';
+import { startExportWindow } from '@log-exporter/client';
+import { generateSigningKey, parseSigningKey, verifyExportedFiles } from '@log-exporter/manifests';
+import {
+  DATA_DIR,
+  EMULATED_EXPORTER_ACCOUNT_ID,
+  EMULATOR_DUMMY_CREDENTIALS,
+  type MotoServer,
+  REPO_ROOT,
+  type Service,
+  TEST_DATABASE_KINDS,
+  type TestDatabase,
+  createTestDatabase,
+  listKeys,
+  readObject,
+  startService,
+} from '@log-exporter/local-stack';
+import type { ClientLogRecord, ExportWindowResult } from '@log-exporter/schemas';
+import { openStore, type Store } from '@log-exporter/store';
+import { generateClientLogs } from '@log-exporter/testing';
+import { type TestWorker, createExport, onboardCustomer, startMoto, startTestWorker } from './harness';
+
+const WINDOW = { start: '2026-11-12T00:00:00Z', end: '2026-11-13T00:00:00Z' };
+const SIGNING_KEY = generateSigningKey();
+const RECORDS = 40_000;
+const PER_PART = 4_000;
+
+interface UploadLine {
+  msg: string;
+  part?: number;
+  key?: string;
+}
+
+function uploadsIn(logFile: string): number[] {
+  let text = '';
+  try {
+    text = readFileSync(logFile, 'utf8');
+  } catch {
+    return [];
+  }
+  return text
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as UploadLine)
+    .filter((line) => line.msg === 'uploaded part')
+    .map((line) => line.part as number);
+}
+
+describe.each(TEST_DATABASE_KINDS)('on %s', (kind) => {
+  let moto: MotoServer;
+  let database: TestDatabase;
+  let store: Store;
+  let client: TestWorker; // used only for its Temporal client: it polls a task queue of its own
+  const workers: Service[] = [];
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    database = await createTestDatabase(kind);
+    store = await openStore(database.url);
+    client = await startTestWorker({ store, moto });
+    await store.logs.insertClientLogs([
+      ...generateClientLogs({ seed: 55, organization: 'acme', window: WINDOW, count: RECORDS }),
+    ]);
+  });
+
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await client?.stop();
+    await store?.close();
+    await database?.drop();
+    await moto?.stop();
+  });
+
+  function startWorkerProcess(taskQueue: string, name: string): Service {
+    const worker = startService(
+      'worker',
+      join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+      [join(REPO_ROOT, 'apps', 'worker', 'src', 'main.ts')],
+      {
+        logFile: join(DATA_DIR, 'test', `resume-${kind}-${process.pid}-${name}.log`),
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
+          TEMPORAL_TASK_QUEUE: taskQueue,
+          DATABASE_URL: database.url,
+          AWS_ENDPOINT_URL: moto.endpoint,
+          AWS_ACCESS_KEY_ID: EMULATOR_DUMMY_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: EMULATOR_DUMMY_CREDENTIALS.secretAccessKey,
+          EXPORTER_AWS_ACCOUNT_ID: EMULATED_EXPORTER_ACCOUNT_ID,
+          EXPORT_SETTLE_DELAY: '0s',
+          EXPORT_PART_MAX_RECORDS: String(PER_PART),
+          EXPORT_PART_CONCURRENCY: '1',
+          EXPORT_HEARTBEAT_TIMEOUT: '3s',
+          MANIFEST_SIGNING_KEY: SIGNING_KEY,
+          LOG_LEVEL: 'info',
+        },
+      },
+    );
+    workers.push(worker);
+    return worker;
+  }
+
+  it('finishes the window in a new worker, re-uploading only the parts not completed before the kill', async () => {
+    const { destination, account } = await onboardCustomer(store, moto, {
+      organization: 'acme',
+      bucket: `acme-resume-${kind}`,
+    });
+    const config = await createExport(store, destination, { logType: 'client', format: 'json', folder: 'client' });
+    const taskQueue = `resume-${kind}-${process.pid}-${Date.now()}`;
+
+    const first = startWorkerProcess(taskQueue, 'first');
+    const started = await startExportWindow(client.client, {
+      exportId: config.id,
+      windowStart: WINDOW.start,
+      taskQueue,
+    });
+
+    // Kill -9 once three parts are uploaded: mid-window, with parts still to go.
+    const deadline = Date.now() + 120_000;
+    while (uploadsIn(first.logFile).length < 3) {
+      if (Date.now() > deadline) throw new Error(`the first worker uploaded no 3 parts:\n${first.tail()}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    process.kill(-(first.process.pid as number), 'SIGKILL');
+    const killedAt = Date.now();
+    await new Promise((resolve) => first.process.once('exit', resolve));
+    const beforeKill = uploadsIn(first.logFile);
+    expect(beforeKill.length).toBeLessThan(RECORDS / PER_PART);
+
+    const second = startWorkerProcess(taskQueue, 'second');
+    const result = (await started.handle.result()) as ExportWindowResult;
+    await second.stop();
+
+    // Which uploads did Temporal see completed before the kill? Those must not run again.
+    const history = await started.handle.fetchHistory();
+    const scheduled = new Map<string, number>();
+    const completedBeforeKill = new Set<number>();
+    for (const event of history.events ?? []) {
+      const attrs = event.activityTaskScheduledEventAttributes;
+      if (attrs?.activityType?.name === 'uploadPart') scheduled.set(String(event.eventId), 0);
+      const done = event.activityTaskCompletedEventAttributes;
+      if (done && scheduled.has(String(done.scheduledEventId))) {
+        const at = Number(event.eventTime?.seconds ?? 0) * 1000 + Math.floor((event.eventTime?.nanos ?? 0) / 1e6);
+        const payload = JSON.parse(Buffer.from(done.result!.payloads![0]!.data!).toString()) as { key: string };
+        const part = Number(/_part(\d{5})\./.exec(payload.key)![1]);
+        if (at < killedAt) completedBeforeKill.add(part);
+      }
+    }
+    const afterKill = uploadsIn(second.logFile);
+    const allParts = Array.from({ length: RECORDS / PER_PART }, (_, i) => i + 1);
+    expect(completedBeforeKill.size).toBeGreaterThanOrEqual(1);
+    expect(afterKill.filter((p) => completedBeforeKill.has(p))).toEqual([]); // nothing done twice
+    expect([...afterKill].sort((a, b) => a - b)).toEqual(allParts.filter((p) => !completedBeforeKill.has(p)));
+
+    // Every record exactly once, in window order, across the parts.
+    expect(result.objects.map((o) => o.records)).toEqual(allParts.map(() => PER_PART));
+    const exported: ClientLogRecord[] = [];
+    for (const object of result.objects) {
+      const lines = gunzipSync(await readObject(account.s3, `acme-resume-${kind}`, object.key))
+        .toString('utf8')
+        .trimEnd()
+        .split('\n');
+      exported.push(...lines.map((l) => JSON.parse(l) as ClientLogRecord));
+    }
+    const stored: ClientLogRecord[] = [];
+    for await (const page of store.logs.clientLogPages(
+      { logType: 'client', organization: 'acme', repositories: null, window: WINDOW },
+      { after: null, until: null },
+    )) {
+      stored.push(...page);
+    }
+    expect(new Set(exported.map((r) => r.request_id)).size).toBe(RECORDS);
+    expect(exported).toEqual(stored);
+    expect((await listKeys(account.s3, `acme-resume-${kind}`)).filter((k) => k.includes('_manifest_'))).toHaveLength(1);
+    // What the customer sees: every file listed, intact, signed by the worker's key.
+    const report = await verifyExportedFiles({
+      reader: s3BucketReader(account.s3, `acme-resume-${kind}`),
+      prefix: destination.prefix,
+      from: WINDOW.start.slice(0, 10),
+      to: WINDOW.start.slice(0, 10),
+      publicKeys: [parseSigningKey(SIGNING_KEY).publicKey],
+    });
+    expect(report.problems).toEqual([]);
+    expect(report).toMatchObject({ manifests: 1, objects: RECORDS / PER_PART, records: RECORDS });
+    expect(await store.runs.get(config.id, WINDOW.start)).toMatchObject({ status: 'succeeded', records: RECORDS });
+  }, 240_000);
+});

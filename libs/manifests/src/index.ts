@@ -1,0 +1,3 @@
+export * from './signing-keys';
+export * from './manifest-document';
+export * from './verify-files';

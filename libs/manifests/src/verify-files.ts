@@ -1,0 +1,188 @@
+// Checks a bucket's exported files against their manifests, the chain of manifests and the
+// signatures: what a customer (or ops) runs to know that a date range is complete and untouched.
+// Storage is behind `BucketReader`, so this holds no AWS code and reads one object at a time.
+import type { ManifestPublicKey } from './signing-keys';
+import { type SignatureCheck, checkManifestSignature, parseManifest, sha256Hex } from './manifest-document';
+
+export interface BucketReader {
+  /** Every key under the prefix, with its size. */
+  list(prefix: string): AsyncIterable<{ key: string; bytes: number }>;
+  /** The whole object (manifests are small), or undefined when it does not exist. */
+  read(key: string): Promise<Buffer | undefined>;
+  /** SHA-256 and size of the object, streamed; undefined when it does not exist. */
+  digest(key: string): Promise<{ sha256: string; bytes: number } | undefined>;
+}
+
+export type ProblemKind = 'missing' | 'altered' | 'extra' | 'unsigned' | 'unknown-key' | 'chain';
+
+export interface Problem {
+  kind: ProblemKind;
+  /** The file the problem is about. */
+  key: string;
+  message: string;
+}
+
+export interface VerifyOptions {
+  reader: BucketReader;
+  /** The destination prefix (no trailing slash), or '' for the whole bucket. */
+  prefix: string;
+  /** First and last day to check, `YYYY-MM-DD`, both inclusive (days of the `dt=` partition). */
+  from: string;
+  to: string;
+  publicKeys: readonly ManifestPublicKey[];
+  /** Called as each file is checked (progress for large ranges). */
+  onChecked?: (key: string) => void;
+}
+
+export interface VerifyReport {
+  manifests: number;
+  objects: number;
+  records: number;
+  problems: Problem[];
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const MANIFEST_NAME = /^_manifest_(exp_[a-z0-9]+)_(\d{4}-\d{2}-\d{2}(?:T\d{2})?)\.json$/;
+const PART_NAME = /^(client|audit)_(exp_[a-z0-9]+)_(\d{4}-\d{2}-\d{2}(?:T\d{2})?)_part\d{5}\.[a-z.]+$/;
+
+/** The `dt=` day of a key, if it lies in a window folder. */
+function dayOf(key: string): string | undefined {
+  return /(?:^|\/)dt=(\d{4}-\d{2}-\d{2})\//.exec(key)?.[1];
+}
+
+function baseName(key: string): string {
+  return key.slice(key.lastIndexOf('/') + 1);
+}
+
+function directory(key: string): string {
+  return key.slice(0, key.lastIndexOf('/') + 1);
+}
+
+function signatureProblem(key: string, check: SignatureCheck): Problem | undefined {
+  switch (check.status) {
+    case 'valid':
+      return undefined;
+    case 'unsigned':
+      return { kind: 'unsigned', key, message: 'the manifest carries no signature' };
+    case 'unknown-key':
+      return {
+        kind: 'unknown-key',
+        key,
+        message: `signed by key ${check.keyId}, which is not among the public keys given`,
+      };
+    case 'invalid':
+      return {
+        kind: 'altered',
+        key,
+        message: `the signature by key ${check.keyId} does not match the content: the manifest was changed or forged`,
+      };
+  }
+}
+
+export async function verifyExportedFiles(options: VerifyOptions): Promise<VerifyReport> {
+  const { reader, from, to } = options;
+  if (!DAY.test(from)) throw new Error(`from ${JSON.stringify(from)}: expected a day as YYYY-MM-DD`);
+  if (!DAY.test(to)) throw new Error(`to ${JSON.stringify(to)}: expected a day as YYYY-MM-DD`);
+  if (from > to) throw new Error(`from ${from} is after to ${to}`);
+  const listPrefix = options.prefix === '' ? '' : `${options.prefix.replace(/\/+$/, '')}/`;
+
+  const inRange = new Map<string, number>();
+  for await (const { key, bytes } of reader.list(listPrefix)) {
+    const day = dayOf(key.slice(listPrefix.length));
+    if (day !== undefined && day >= from && day <= to) inRange.set(key, bytes);
+  }
+
+  const problems: Problem[] = [];
+  const listed = new Set<string>();
+  const manifestKeys = [...inRange.keys()].filter((k) => MANIFEST_NAME.test(baseName(k))).sort();
+  let objects = 0;
+  let records = 0;
+
+  for (const manifestKey of manifestKeys) {
+    listed.add(manifestKey);
+    const bytes = await reader.read(manifestKey);
+    options.onChecked?.(manifestKey);
+    if (!bytes) {
+      problems.push({ kind: 'missing', key: manifestKey, message: 'listed by the bucket but could not be read' });
+      continue;
+    }
+    const parsed = parseManifest(bytes);
+    if (!parsed.ok) {
+      problems.push({ kind: 'altered', key: manifestKey, message: `unreadable manifest: ${parsed.reason}` });
+      continue;
+    }
+    const manifest = parsed.manifest;
+    const signature = signatureProblem(manifestKey, checkManifestSignature(manifest, options.publicKeys));
+    if (signature) problems.push(signature);
+
+    // A validly signed manifest of another window or export put in this one's place.
+    const [, exportId, stamp] = MANIFEST_NAME.exec(baseName(manifestKey)) as RegExpExecArray;
+    if (manifest.exportId !== exportId || !manifest.window.start.startsWith(stamp as string)) {
+      problems.push({
+        kind: 'altered',
+        key: manifestKey,
+        message: `describes export ${manifest.exportId}, window ${manifest.window.start}, not the one its name says`,
+      });
+    }
+
+    for (const object of manifest.objects) {
+      listed.add(object.key);
+      objects++;
+      records += object.records;
+      const actual = await reader.digest(object.key);
+      options.onChecked?.(object.key);
+      if (!actual) {
+        problems.push({ kind: 'missing', key: object.key, message: `listed in ${manifestKey} but not in the bucket` });
+      } else if (actual.sha256 !== object.sha256 || actual.bytes !== object.bytes) {
+        problems.push({
+          kind: 'altered',
+          key: object.key,
+          message:
+            `content differs from ${manifestKey}: ${actual.bytes} bytes with SHA-256 ${actual.sha256}, ` +
+            `expected ${object.bytes} bytes with SHA-256 ${object.sha256}`,
+        });
+      }
+    }
+
+    const link = manifest.previousManifest;
+    if (link) {
+      const previous = await reader.read(link.key);
+      if (!previous) {
+        problems.push({
+          kind: 'missing',
+          key: link.key,
+          message: `the manifest of window ${link.window.start}, which ${manifestKey} links to, is not in the bucket`,
+        });
+      } else if (sha256Hex(previous) !== link.sha256) {
+        problems.push({
+          kind: 'chain',
+          key: link.key,
+          message:
+            `SHA-256 ${sha256Hex(previous)} differs from the ${link.sha256} that ${manifestKey} recorded for it ` +
+            `(replaced, or the window was exported again after the next one)`,
+        });
+      }
+    }
+  }
+
+  for (const key of [...inRange.keys()].sort()) {
+    if (listed.has(key)) continue;
+    const name = PART_NAME.exec(baseName(key));
+    const ownManifest = name
+      ? manifestKeys.find(
+          (m) => directory(m) === directory(key) && baseName(m) === `_manifest_${name[2]}_${name[3]}.json`,
+        )
+      : undefined;
+    problems.push({
+      kind: 'extra',
+      key,
+      message: ownManifest
+        ? `not listed in ${ownManifest}`
+        : name
+          ? `no manifest for its window (_manifest_${name[2]}_${name[3]}.json is missing)`
+          : 'not listed in any manifest',
+    });
+  }
+
+  return { manifests: manifestKeys.length, objects, records, problems };
+}

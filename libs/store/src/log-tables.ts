@@ -1,0 +1,55 @@
+// The two log tables as both databases see them: which columns hold the organisation and the
+// (time, unique id) order of a window, and the SELECT list that yields records in output order.
+import { AUDIT_LOG_FIELDS, CLIENT_LOG_FIELDS } from '@log-exporter/schemas';
+
+export interface LogTable {
+  table: string;
+  /** Column holding the organisation. */
+  organization: string;
+  /** The (time, unique id) pair that orders a window. */
+  time: string;
+  id: string;
+  /** SELECT list producing records with keys in output order. */
+  select: string;
+  /** The output fields, in the order of `select`. */
+  fields: readonly string[];
+}
+
+export const quote = (name: string) => `"${name}"`;
+
+export const CLIENT_TABLE: LogTable = {
+  table: 'client_logs',
+  organization: 'namespace',
+  time: 'recorded',
+  id: 'request_id',
+  select: CLIENT_LOG_FIELDS.map((f) =>
+    f === 'repository' ? `namespace || '/' || repository AS repository` : quote(f),
+  ).join(', '),
+  fields: CLIENT_LOG_FIELDS,
+};
+
+export const AUDIT_TABLE: LogTable = {
+  table: 'audit_logs',
+  organization: 'organization',
+  time: 'event_at',
+  id: 'uuid',
+  select: AUDIT_LOG_FIELDS.map(quote).join(', '),
+  fields: AUDIT_LOG_FIELDS,
+};
+
+/**
+ * Builds records from rows read as arrays (in `fields` order). The builder is generated for the
+ * table's fields so every record has the same shape: cheaper to make than the objects drivers
+ * build column by column, and faster for JSON.stringify and the encoders to read.
+ */
+export function recordBuilder<R>(table: LogTable): (row: readonly unknown[]) => R {
+  for (const field of table.fields) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(field))
+      throw new Error(`field name ${JSON.stringify(field)} is not a plain identifier`);
+  }
+  const body = `return { ${table.fields.map((f, i) => `${f}: row[${i}]`).join(', ')} };`;
+  return new Function('row', body) as (row: readonly unknown[]) => R;
+}
+
+export const CLIENT_INSERT_COLUMNS = ['namespace', ...CLIENT_LOG_FIELDS];
+export const AUDIT_INSERT_COLUMNS = ['organization', ...AUDIT_LOG_FIELDS];

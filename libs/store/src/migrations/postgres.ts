@@ -1,0 +1,126 @@
+// PostgreSQL schema: the same migrations (versions, names, tables, columns, indexes) as SQLite's,
+// in PostgreSQL's types. Text that is ordered or compared as a key uses the "C" collation, so
+// PostgreSQL orders byte-wise like SQLite: the same window streams in the same order on both.
+import type { Migration } from './migration';
+
+export const POSTGRES_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'destinations, exports, runs, client and audit logs',
+    sql: `
+      CREATE TABLE destinations (
+        id TEXT PRIMARY KEY,
+        organization TEXT NOT NULL,
+        aws_account_id TEXT NOT NULL,
+        bucket TEXT NOT NULL,
+        region TEXT NOT NULL,
+        prefix TEXT NOT NULL,
+        role_name TEXT NOT NULL,
+        external_id TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX destinations_by_organization ON destinations (organization);
+
+      CREATE TABLE exports (
+        id TEXT PRIMARY KEY,
+        destination_id TEXT NOT NULL REFERENCES destinations (id),
+        organization TEXT NOT NULL,
+        log_type TEXT NOT NULL CHECK (log_type IN ('client', 'audit')),
+        format TEXT NOT NULL,
+        folder TEXT NOT NULL,
+        repositories TEXT,
+        exclude TEXT NOT NULL,
+        compression TEXT NOT NULL,
+        cadence TEXT NOT NULL,
+        enabled BOOLEAN NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        deleted_at TEXT,
+        last_success_at TEXT,
+        last_success_window TEXT COLLATE "C",
+        last_failure_at TEXT,
+        last_error TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX exports_by_organization ON exports (organization);
+
+      CREATE TABLE runs (
+        export_id TEXT NOT NULL REFERENCES exports (id),
+        window_start TEXT COLLATE "C" NOT NULL,
+        window_end TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running', 'succeeded', 'failed')),
+        records BIGINT NOT NULL DEFAULT 0,
+        bytes BIGINT NOT NULL DEFAULT 0,
+        objects TEXT NOT NULL DEFAULT '[]',
+        manifest_key TEXT,
+        error_type TEXT,
+        error_message TEXT,
+        workflow_id TEXT NOT NULL,
+        workflow_run_id TEXT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        attempts INTEGER NOT NULL DEFAULT 1,
+        PRIMARY KEY (export_id, window_start)
+      );
+
+      CREATE TABLE client_logs (
+        namespace TEXT COLLATE "C" NOT NULL,
+        repository TEXT COLLATE "C" NOT NULL,
+        datetime TEXT NOT NULL,
+        status INTEGER NOT NULL,
+        method TEXT NOT NULL,
+        uri TEXT NOT NULL,
+        host TEXT NOT NULL,
+        ip_address TEXT,
+        bytes BIGINT NOT NULL,
+        city TEXT,
+        country TEXT,
+        edge TEXT,
+        eula TEXT,
+        format TEXT,
+        package TEXT,
+        recorded TEXT COLLATE "C" NOT NULL,
+        referer TEXT,
+        request_id TEXT COLLATE "C" NOT NULL UNIQUE,
+        token TEXT,
+        "user" TEXT,
+        user_agent TEXT,
+        continent TEXT,
+        eula_number BIGINT,
+        package_name TEXT,
+        package_version TEXT,
+        protocol TEXT,
+        time_taken DOUBLE PRECISION,
+        token_name TEXT,
+        user_name TEXT
+      );
+      CREATE INDEX client_logs_by_window ON client_logs (namespace, recorded, request_id);
+
+      CREATE TABLE audit_logs (
+        organization TEXT COLLATE "C" NOT NULL,
+        actor TEXT NOT NULL,
+        actor_ip_address TEXT,
+        actor_kind TEXT NOT NULL,
+        actor_location TEXT,
+        actor_slug_perm TEXT,
+        actor_url TEXT,
+        context TEXT,
+        event TEXT NOT NULL,
+        event_at TEXT COLLATE "C" NOT NULL,
+        object TEXT,
+        object_kind TEXT,
+        object_slug_perm TEXT,
+        target TEXT,
+        target_kind TEXT,
+        target_slug_perm TEXT,
+        uuid TEXT COLLATE "C" NOT NULL UNIQUE
+      );
+      CREATE INDEX audit_logs_by_window ON audit_logs (organization, event_at, uuid);
+    `,
+  },
+  {
+    version: 2,
+    name: 'manifest checksums for the chain of manifests',
+    sql: `ALTER TABLE runs ADD COLUMN manifest_sha256 TEXT;`,
+  },
+];

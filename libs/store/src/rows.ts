@@ -1,0 +1,113 @@
+// Rows as both databases return them, and their mapping to the domain shapes of libs/schemas.
+import type { Destination, ExportConfig, Run } from '@log-exporter/schemas';
+
+export interface DestinationRow {
+  id: string;
+  organization: string;
+  aws_account_id: string;
+  bucket: string;
+  region: string;
+  prefix: string;
+  role_name: string;
+  external_id: string;
+  created_at: string;
+}
+
+export function toDestination(row: DestinationRow): Destination {
+  return {
+    id: row.id,
+    organization: row.organization,
+    awsAccountId: row.aws_account_id,
+    bucket: row.bucket,
+    region: row.region,
+    prefix: row.prefix,
+    roleName: row.role_name,
+    externalId: row.external_id,
+    createdAt: row.created_at,
+  };
+}
+
+export interface ExportRow {
+  id: string;
+  destination_id: string;
+  organization: string;
+  log_type: string;
+  format: string;
+  folder: string;
+  repositories: string | null;
+  exclude: string;
+  compression: string;
+  cadence: string;
+  /** 0/1 in SQLite, boolean in PostgreSQL. */
+  enabled: number | boolean;
+  created_at: string;
+  updated_at: string;
+  last_success_at: string | null;
+  last_success_window: string | null;
+  last_failure_at: string | null;
+  last_error: string | null;
+  consecutive_failures: number;
+}
+
+export function toExport(row: ExportRow): ExportConfig {
+  return {
+    id: row.id,
+    destinationId: row.destination_id,
+    organization: row.organization,
+    logType: row.log_type as ExportConfig['logType'],
+    format: row.format as ExportConfig['format'],
+    folder: row.folder,
+    repositories: row.repositories === null ? null : (JSON.parse(row.repositories) as string[]),
+    exclude: JSON.parse(row.exclude) as ExportConfig['exclude'],
+    compression: row.compression as ExportConfig['compression'],
+    cadence: row.cadence as ExportConfig['cadence'],
+    enabled: row.enabled === 1 || row.enabled === true,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    health: {
+      lastSuccessAt: row.last_success_at,
+      lastSuccessWindow: row.last_success_window,
+      lastFailureAt: row.last_failure_at,
+      lastError: row.last_error,
+      consecutiveFailures: row.consecutive_failures,
+    },
+  };
+}
+
+export interface RunRow {
+  export_id: string;
+  window_start: string;
+  window_end: string;
+  status: Run['status'];
+  records: number;
+  bytes: number;
+  objects: string;
+  manifest_key: string | null;
+  manifest_sha256?: string | null;
+  error_type: string | null;
+  error_message: string | null;
+  workflow_id: string;
+  workflow_run_id: string | null;
+  started_at: string;
+  finished_at: string | null;
+  attempts: number;
+}
+
+export function toRun(row: RunRow): Run {
+  return {
+    exportId: row.export_id,
+    window: { start: row.window_start, end: row.window_end },
+    status: row.status,
+    records: row.records,
+    bytes: row.bytes,
+    objects: JSON.parse(row.objects) as Run['objects'],
+    manifestKey: row.manifest_key,
+    manifestSha256: row.manifest_sha256 ?? null,
+    error: row.error_type === null ? null : { type: row.error_type, message: row.error_message ?? '' },
+    workflowId: row.workflow_id,
+    workflowRunId: row.workflow_run_id,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    attempts: row.attempts,
+  };
+}

@@ -1,0 +1,235 @@
+// One window of N client records exported through the real path (the production worker bundle in
+// its own process, Temporal dev server, moto, SQLite), JSON Stream + Timestamp with gzip, timed and
+// its worker's peak RSS read from the kernel; then, on the same data and the same moto bucket, the
+// pipeline an engineer would script instead:
+//   sqlite3 -json <db> "<the same query>" | gzip | aws s3 cp - s3://…
+// Medians of several runs of each, measured side by side in one invocation.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { generateExternalId, permissionPolicy, trustPolicy } from '@log-exporter/aws';
+import { runExportWindow } from '@log-exporter/client';
+import {
+  DATA_DIR,
+  EMULATED_EXPORTER_ACCOUNT_ID,
+  EMULATOR_DUMMY_CREDENTIALS,
+  type LocalStack,
+  createCustomerAccount,
+  startLocalStack,
+} from '@log-exporter/local-stack';
+import { CLIENT_LOG_FIELDS, createExportInputSchema, windowRecordBounds } from '@log-exporter/schemas';
+import { openSqliteStore } from '@log-exporter/store';
+import { generateClientLogs } from '@log-exporter/testing';
+import { ensureBaselineTools } from './baseline-tools';
+import { buildWorker, startBenchWorker } from './bench-worker';
+import { median } from './measure';
+
+const WINDOW = { start: '2026-10-01T00:00:00Z', end: '2026-10-02T00:00:00Z' };
+const ORGANIZATION = 'benchco';
+const SEED = 4242;
+
+export interface ExportBenchResult {
+  records: number;
+  recordsPerSec: number;
+  peakRssMb: number;
+  baselineRecordsPerSec: number;
+  ratio: number;
+  runs: { oursSeconds: number[]; baselineSeconds: number[]; peakRssMb: number[] };
+  bytes: { ours: number; baseline: number };
+}
+
+/** The store with N generated records, reused across invocations when it already holds them. */
+async function prepareStore(records: number, print: (l: string) => void): Promise<string> {
+  const dir = join(DATA_DIR, 'bench');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `store-${records}.db`);
+  const marker = `${path}.ready`;
+  if (existsSync(path) && existsSync(marker)) return path;
+  rmSync(path, { force: true });
+  print(`generating ${records.toLocaleString('en-US')} client records into ${path}…`);
+  const store = openSqliteStore({ path });
+  let batch = [];
+  for (const record of generateClientLogs({ seed: SEED, organization: ORGANIZATION, window: WINDOW, count: records })) {
+    batch.push(record);
+    if (batch.length === 50_000) {
+      await store.logs.insertClientLogs(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) await store.logs.insertClientLogs(batch);
+  await store.close();
+  writeFileSync(marker, `${records}\n`);
+  return path;
+}
+
+/** The SQL an engineer would write for the window, in the same order as the exporter reads it. */
+function baselineQuery(): string {
+  const bounds = windowRecordBounds(WINDOW);
+  const columns = CLIENT_LOG_FIELDS.map((f) =>
+    f === 'repository' ? `namespace || '/' || repository AS repository` : `"${f}"`,
+  );
+  return (
+    `SELECT ${columns.join(', ')} FROM client_logs WHERE namespace = '${ORGANIZATION}' ` +
+    `AND recorded >= '${bounds.from}' AND recorded < '${bounds.to}' ORDER BY recorded, request_id`
+  );
+}
+
+function runBaseline(command: string, env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn('bash', ['-c', `set -o pipefail; ${command}`], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`baseline pipeline failed (${code}): ${stderr}`));
+      resolve(Number(process.hrtime.bigint() - started) / 1e9);
+    });
+  });
+}
+
+export async function benchExport(options: {
+  records: number;
+  runs?: number;
+  /** Skip the baseline (tuning runs): its figures are reported as 0. */
+  oursOnly?: boolean;
+  print: (l: string) => void;
+}): Promise<ExportBenchResult> {
+  const { print } = options;
+  const runs = options.runs ?? 3;
+  const tools = ensureBaselineTools(print);
+  const storePath = await prepareStore(options.records, print);
+  const workerMain = buildWorker(print);
+
+  print('starting Temporal and the S3 emulator…');
+  const stack: LocalStack = await startLocalStack({ headless: true });
+  const moto = stack.moto!;
+  let connection: Connection | undefined;
+  try {
+    const externalId = generateExternalId();
+    const account = await createCustomerAccount(moto.endpoint, {
+      accountId: '515151515151',
+      bucket: 'bench-logs',
+      roleName: 'BenchWriter',
+      trustPolicy: trustPolicy({ exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID, externalId }),
+      permissionPolicy: permissionPolicy({ bucket: 'bench-logs', prefix: '' }),
+    });
+    account.s3.destroy();
+    const store = openSqliteStore({ path: storePath });
+    const destination = await store.destinations.create({
+      organization: ORGANIZATION,
+      awsAccountId: '515151515151',
+      bucket: 'bench-logs',
+      region: 'us-east-1',
+      prefix: '',
+      roleName: 'BenchWriter',
+      externalId,
+    });
+    const config = await store.exports.create(
+      createExportInputSchema.parse({
+        destinationId: destination.id,
+        logType: 'client',
+        format: 'json-ts',
+        folder: 'ours',
+      }),
+      ORGANIZATION,
+    );
+    await store.close();
+
+    connection = await Connection.connect({ address: stack.temporal.address });
+    const client = new Client({ connection });
+    const oursSeconds: number[] = [];
+    const rss: number[] = [];
+    let oursBytes = 0;
+    for (let run = 1; run <= runs; run++) {
+      // A task queue per run: Temporal lists a stopped worker's poller for a while.
+      const worker = await startBenchWorker({
+        workerMain,
+        client,
+        taskQueue: `bench-${process.pid}-${run}`,
+        logName: `worker-${run}.log`,
+        env: { ...stack.env, DATABASE_URL: `sqlite:${storePath}`, EXPORT_SETTLE_DELAY: '0s' },
+      });
+      try {
+        const idleRss = worker.peakRssMb();
+        const samples: number[] = [];
+        // BENCH_RSS_TRACE=1 prints the worker's RSS every half second (where the memory goes).
+        const sampler = process.env.BENCH_RSS_TRACE ? setInterval(() => samples.push(worker.rssMb()), 500) : undefined;
+        const started = process.hrtime.bigint();
+        const result = await runExportWindow(client, {
+          exportId: config.id,
+          windowStart: WINDOW.start,
+          taskQueue: worker.taskQueue,
+          rerun: true,
+        });
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        if (sampler) {
+          clearInterval(sampler);
+          print(`  RSS every 0.5 s (MB): ${samples.join(' ')}`);
+        }
+        if (result.records !== options.records)
+          throw new Error(`exported ${result.records} records, expected ${options.records}`);
+        oursSeconds.push(seconds);
+        rss.push(worker.peakRssMb());
+        oursBytes = result.bytes;
+        print(
+          `  ours, run ${run}: ${seconds.toFixed(2)} s, worker peak RSS ${rss[rss.length - 1]} MB (${idleRss} MB before the window), ${result.objects.length} object(s)`,
+        );
+      } finally {
+        await worker.service.stop();
+      }
+    }
+
+    const baselineSeconds: number[] = [];
+    const env = {
+      ...process.env,
+      AWS_ACCESS_KEY_ID: EMULATOR_DUMMY_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: EMULATOR_DUMMY_CREDENTIALS.secretAccessKey,
+      AWS_DEFAULT_REGION: 'us-east-1',
+    };
+    const query = baselineQuery().replace(/'/g, `'"'"'`);
+    for (let run = 1; run <= (options.oursOnly ? 0 : runs); run++) {
+      const command =
+        `${tools.sqlite3} -json ${storePath} '${query}' | gzip | ` +
+        `${tools.aws} s3 cp - s3://bench-logs/baseline/run-${run}.json.gz --endpoint-url ${moto.endpoint} --only-show-errors`;
+      const seconds = await runBaseline(command, env);
+      baselineSeconds.push(seconds);
+      print(`  baseline (sqlite3 -json | gzip | aws s3 cp), run ${run}: ${seconds.toFixed(2)} s`);
+    }
+    const baselineBytes = options.oursOnly
+      ? 0
+      : Number(
+          execFileSync(
+            tools.aws,
+            [
+              's3api',
+              'head-object',
+              '--bucket',
+              'bench-logs',
+              '--key',
+              'baseline/run-1.json.gz',
+              '--endpoint-url',
+              moto.endpoint,
+              '--query',
+              'ContentLength',
+            ],
+            { env, encoding: 'utf8' },
+          ).trim(),
+        );
+
+    const recordsPerSec = options.records / median(oursSeconds);
+    const baselineRecordsPerSec = options.oursOnly ? 0 : options.records / median(baselineSeconds);
+    return {
+      records: options.records,
+      recordsPerSec: Math.round(recordsPerSec),
+      peakRssMb: Math.max(...rss),
+      baselineRecordsPerSec: Math.round(baselineRecordsPerSec),
+      ratio: options.oursOnly ? 0 : Math.round((recordsPerSec / baselineRecordsPerSec) * 1000) / 1000,
+      runs: { oursSeconds, baselineSeconds, peakRssMb: rss },
+      bytes: { ours: oursBytes, baseline: baselineBytes },
+    };
+  } finally {
+    await connection?.close();
+    await stack.stop();
+  }
+}

@@ -1,0 +1,3 @@
+import { stopPostgresForJest } from './postgres-global-setup';
+
+export default stopPostgresForJest;
