@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { createExportActivities } from '@log-exporter/activities';
 import { CustomerCredentials, CustomerS3Clients } from '@log-exporter/aws';
-import { EnvError, createLogger, parseEnv, workerEnvSchema } from '@log-exporter/config';
+import { EnvError, createLogger, memoryUsageMb, parseEnv, workerEnvSchema } from '@log-exporter/config';
 import { SigningKeyError, parseSigningKey } from '@log-exporter/manifests';
 import { openStore } from '@log-exporter/store';
 import { createExportWorker } from './export-worker';
@@ -62,7 +62,7 @@ async function main(): Promise<void> {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       database: store.kind,
       manifestKeyId: manifestSigningKey?.publicKey.keyId ?? null,
-      memoryMb: memoryMb(),
+      memoryMb: memoryUsageMb(),
     },
     'worker started',
   );
@@ -75,18 +75,6 @@ async function main(): Promise<void> {
     await store.close();
     logger.info('worker stopped');
   }
-}
-
-/** The process's memory in MB: what an operator sizes the worker's container by. */
-function memoryMb(): Record<string, number> {
-  const usage = process.memoryUsage();
-  const mb = (bytes: number) => Math.round(bytes / 1_048_576);
-  return {
-    rss: mb(usage.rss),
-    heapUsed: mb(usage.heapUsed),
-    heapTotal: mb(usage.heapTotal),
-    external: mb(usage.external),
-  };
 }
 
 function toSdkLevel(level: string): LogLevel {

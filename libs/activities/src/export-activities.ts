@@ -4,6 +4,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
+import { memoryUsageMb } from '@log-exporter/config';
 import {
   type AssumedRoleSummary,
   type Destination,
@@ -99,18 +100,6 @@ function scopeOf(resolved: ResolvedExport): WindowScope {
     organization: resolved.organization,
     repositories: resolved.repositories,
     window: resolved.window,
-  };
-}
-
-/** The process's memory in MB (progress logs: what a part costs while it streams). */
-function memoryMb(): Record<string, number> {
-  const usage = process.memoryUsage();
-  const mb = (bytes: number) => Math.round(bytes / 1_048_576);
-  return {
-    rss: mb(usage.rss),
-    heapTotal: mb(usage.heapTotal),
-    heapUsed: mb(usage.heapUsed),
-    external: mb(usage.external),
   };
 }
 
@@ -309,7 +298,7 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
         const beat = setInterval(() => {
           context.heartbeat({ partNumber: part.partNumber, records: stats.records, bytesSent });
           if (log.isLevelEnabled('debug'))
-            log.debug({ records: stats.records, bytesSent, memoryMb: memoryMb() }, 'part progress');
+            log.debug({ records: stats.records, bytesSent, memoryMb: memoryUsageMb() }, 'part progress');
         }, settings.heartbeatIntervalMs);
         try {
           const written = await writeObjectStream(

@@ -46,3 +46,15 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 export type { Logger };
+
+/** The process's memory in MB, for log lines (what an operator sizes the worker's container by). */
+export function memoryUsageMb(): { rss: number; heapTotal: number; heapUsed: number; external: number } {
+  const usage = process.memoryUsage();
+  const mb = (bytes: number) => Math.round(bytes / 1_048_576);
+  return {
+    rss: mb(usage.rss),
+    heapTotal: mb(usage.heapTotal),
+    heapUsed: mb(usage.heapUsed),
+    external: mb(usage.external),
+  };
+}
