@@ -21,6 +21,7 @@ import {
   requestIs,
   s3Error,
   startFaultProxy,
+  startPostgresServer,
   startTemporalDevServer,
   stsError,
 } from '@log-exporter/local-stack';
@@ -257,6 +258,99 @@ describe('an export window under faults', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('the PostgreSQL server goes down for 5 seconds mid-window', async () => {
+    const server = await startPostgresServer({ port: await freePort() });
+    const pgStore = await openStore(await server.createDatabase('faults'));
+    const pgWorker = await startTestWorker({
+      store: pgStore,
+      moto,
+      awsEndpoint: proxy.endpoint,
+      settings: { maxRecordsPerPart: RECORDS / 2, uploadPartSize: 5 * 1024 * 1024 },
+    });
+    try {
+      const pgCustomer = await onboardCustomer(pgStore, moto, {
+        organization: 'acme',
+        bucket: 'acme-faults-pg',
+        prefix: PREFIX,
+      });
+      const pgExport = await createExport(pgStore, pgCustomer.destination, {
+        logType: 'client',
+        format: 'json-ts',
+        compression: 'none',
+        folder: 'downloads',
+      });
+      const day = '2026-08-01';
+      const window = { start: `${day}T00:00:00Z`, end: '2026-08-02T00:00:00Z' };
+      await pgStore.logs.insertClientLogs([
+        ...generateClientLogs({ seed: 8_001, organization: 'acme', window, count: RECORDS }),
+      ]);
+      proxy.addRule({
+        name: 'slow-pg-parts',
+        match: requestIs.uploadPart,
+        times: 4,
+        fault: { kind: 'delay', ms: 800 },
+      });
+      const started = Date.now();
+      let outageStartedAt = 0;
+      let finishedAt = 0;
+      const [result] = await Promise.all([
+        runExportWindow(pgWorker.client, {
+          exportId: pgExport.id,
+          windowStart: day,
+          taskQueue: pgWorker.taskQueue,
+        }).then((r) => {
+          finishedAt = Date.now();
+          return r;
+        }),
+        (async () => {
+          await new Promise((resolve) => setTimeout(resolve, 1_200)); // a part is streaming from its cursor
+          outageStartedAt = Date.now();
+          await server.outage(5_000);
+        })(),
+      ]);
+      // The window was still running when the server went down, and finished only after it came back.
+      expect(finishedAt).toBeGreaterThan(outageStartedAt + 5_000);
+      const seconds = (Date.now() - started) / 1000;
+      proxy.clearRules();
+      const report = await verifyExportedFiles({
+        reader: s3BucketReader(pgCustomer.account.s3, 'acme-faults-pg'),
+        prefix: PREFIX,
+        from: day,
+        to: day,
+        publicKeys: [TEST_SIGNING_KEY.publicKey],
+      });
+      const keys = await listKeys(pgCustomer.account.s3, 'acme-faults-pg', `${PREFIX}/downloads/dt=${day}/`);
+      expect(keys.sort()).toEqual([...result.objects.map((o) => o.key), result.manifestKey].sort());
+      const ids: string[] = [];
+      for (const object of result.objects) {
+        const text = (await readObject(pgCustomer.account.s3, 'acme-faults-pg', object.key)).toString('utf8');
+        for (const line of text.split('\n'))
+          if (line) ids.push((JSON.parse(line.slice(line.indexOf('{'))) as { request_id: string }).request_id);
+      }
+      const outcome: Outcome = {
+        fault: 'PostgreSQL server down 5 s mid-window (fast shutdown, restart)',
+        injected: 1,
+        expected: RECORDS,
+        found: new Set(ids).size,
+        duplicated: ids.length - new Set(ids).size,
+        secondsToSucceed: Math.round(seconds * 10) / 10,
+        verifyProblems: report.problems.length,
+      };
+      outcomes.push(outcome);
+      pgCustomer.account.s3.destroy();
+      expect(report.problems).toEqual([]);
+      expect(outcome).toMatchObject({ found: RECORDS, duplicated: 0 });
+      expect(await pgStore.runs.get(pgExport.id, window.start)).toMatchObject({
+        status: 'succeeded',
+        records: RECORDS,
+      });
+    } finally {
+      await pgWorker.stop();
+      await pgStore.close();
+      await server.stop();
+    }
+  }, 180_000);
 
   it('the database is locked by another process for 8 seconds', async () => {
     const day = await newWindow();

@@ -16,6 +16,8 @@ export interface PostgresServer {
   /** Creates an empty database and returns its URL. */
   createDatabase(name: string): Promise<string>;
   service: Service;
+  /** Stops the server (its data kept) for a while, then starts it again: an outage. */
+  outage(ms: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -88,50 +90,65 @@ export async function startPostgresServer(options: { port: number; logFile?: str
   );
   const logFile = options.logFile ?? join(DATA_DIR, 'logs', `postgres-${options.port}.log`);
   mkdirSync(join(DATA_DIR, 'logs'), { recursive: true });
-  const service = startService(
-    'PostgreSQL',
-    join(native, 'bin', 'postgres'),
-    [
-      '-D',
-      dataDir,
-      '-p',
-      String(options.port),
-      '-h',
-      '127.0.0.1',
-      '-k',
-      dataDir,
-      // A scratch server: durability off, speed on. Production PostgreSQL is not started by this.
-      '-c',
-      'fsync=off',
-      '-c',
-      'synchronous_commit=off',
-      '-c',
-      'full_page_writes=off',
-      '-c',
-      'max_connections=200',
-    ],
-    { logFile, ...as, env: { ...process.env, LC_ALL: 'C' } },
-  );
+  const launch = () =>
+    startService(
+      'PostgreSQL',
+      join(native, 'bin', 'postgres'),
+      [
+        '-D',
+        dataDir,
+        '-p',
+        String(options.port),
+        '-h',
+        '127.0.0.1',
+        '-k',
+        dataDir,
+        // A scratch server: durability off, speed on. Production PostgreSQL is not started by this.
+        '-c',
+        'fsync=off',
+        '-c',
+        'synchronous_commit=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'max_connections=200',
+      ],
+      { logFile, ...as, env: { ...process.env, LC_ALL: 'C' } },
+    );
+  let service = launch();
   const url = (database = 'postgres') => `postgres://postgres@127.0.0.1:${options.port}/${database}`;
-  await waitUntil(
-    service,
-    `accepting connections on port ${options.port}`,
-    async () => {
-      const client = new Client({ connectionString: url() });
-      try {
-        await client.connect();
-        await client.query('SELECT 1');
-        return true;
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    },
-    60_000,
-  );
+  const ready = () =>
+    waitUntil(
+      service,
+      `accepting connections on port ${options.port}`,
+      async () => {
+        const client = new Client({ connectionString: url() });
+        try {
+          await client.connect();
+          await client.query('SELECT 1');
+          return true;
+        } finally {
+          await client.end().catch(() => undefined);
+        }
+      },
+      60_000,
+    );
+  await ready();
   return {
     port: options.port,
     url,
-    service,
+    get service() {
+      return service;
+    },
+    async outage(ms: number) {
+      // Fast shutdown: every session is cut at once, as in a crash or a failover.
+      const exited = new Promise((resolve) => service.process.once('exit', resolve));
+      service.process.kill('SIGINT');
+      await exited;
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      service = launch();
+      await ready();
+    },
     async createDatabase(name: string) {
       if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name))
         throw new Error(`database name ${JSON.stringify(name)} is not a plain identifier`);
