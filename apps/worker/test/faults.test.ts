@@ -204,10 +204,12 @@ describe('an export window under faults', () => {
 
   it('S3 stalls past the request timeout', async () => {
     const day = await newWindow();
-    const outcome = await exportUnder('latency 4 s > 1.5 s timeout ×2 (UploadPart)', day, [
-      { name: 'stall', match: requestIs.uploadPart, times: 2, fault: { kind: 'delay', ms: 4_000 } },
+    // 30 s stalls: were the request timeout not enforced, the window would take a minute.
+    const outcome = await exportUnder('stall 30 s > 1.5 s request timeout ×2 (UploadPart)', day, [
+      { name: 'stall', match: requestIs.uploadPart, times: 2, fault: { kind: 'delay', ms: 30_000 } },
     ]);
     expect(outcome.injected).toBe(2);
+    expect(outcome.secondsToSucceed).toBeLessThan(20);
   });
 
   it('STS throttles AssumeRole past the SDK retries', async () => {

@@ -22,7 +22,12 @@ export class CustomerS3Clients {
         credentials: this.credentials.provider(role),
         ...(this.endpoint.endpoint ? { endpoint: this.endpoint.endpoint, forcePathStyle: true } : {}),
         maxAttempts: 3,
-        requestHandler: { connectionTimeout: 10_000, requestTimeout: this.requestTimeoutMs },
+        // throwOnRequestTimeout: without it the SDK only logs a warning and keeps waiting.
+        requestHandler: {
+          connectionTimeout: 10_000,
+          requestTimeout: this.requestTimeoutMs,
+          throwOnRequestTimeout: true,
+        },
       });
       this.clients.set(key, client);
     }
