@@ -2,7 +2,7 @@
 import { TEST_DATABASE_KINDS, type TestDatabase, createTestDatabase } from '@log-exporter/local-stack';
 import { type ClientLogRecord, type RecordCursor, createExportInputSchema } from '@log-exporter/schemas';
 import { generateAuditLogs, generateClientLogs } from '@log-exporter/testing';
-import { type Store, type WindowScope, openStore, parseDatabaseUrl } from '../src';
+import { type Store, type WindowScope, openSqliteStore, openStore, parseDatabaseUrl } from '../src';
 
 const WINDOW = { start: '2026-11-20T00:00:00Z', end: '2026-11-21T00:00:00Z' };
 const BEFORE = { start: '2026-11-19T00:00:00Z', end: '2026-11-20T00:00:00Z' };
@@ -291,5 +291,31 @@ describe.each(TEST_DATABASE_KINDS)('%s store', (kind) => {
         lastSuccessWindow: WINDOW.start,
       });
     });
+  });
+});
+
+describe('in-memory SQLite (keyset pages: no second connection can see the database)', () => {
+  it('streams the window in order, page by page, narrowed to repositories like a file does', async () => {
+    const store = openSqliteStore({ path: ':memory:' });
+    try {
+      const inside = [...generateClientLogs({ seed: 11, organization: 'acme', window: WINDOW, count: 300 })];
+      await store.logs.insertClientLogs(inside);
+      await store.logs.insertClientLogs([
+        ...generateClientLogs({ seed: 12, organization: 'acme', window: AFTER, count: 20 }),
+      ]);
+      const order = (a: ClientLogRecord, b: ClientLogRecord) =>
+        a.recorded === b.recorded ? (a.request_id < b.request_id ? -1 : 1) : a.recorded < b.recorded ? -1 : 1;
+      expect(await collect(store.logs.clientLogPages(clientScope(), { after: null, until: null }, 64))).toEqual(
+        [...inside].sort(order),
+      );
+      const slug = inside[0]!.repository.split('/')[1]!;
+      const narrowed = await collect(
+        store.logs.clientLogPages(clientScope({ repositories: [slug] }), { after: null, until: null }, 7),
+      );
+      expect(narrowed).toEqual(inside.filter((r) => r.repository === `acme/${slug}`).sort(order));
+      expect(narrowed.length).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -14,7 +14,6 @@ import {
   type RecordCursor,
   type Run,
   splitRepositoryPath,
-  windowRecordBounds,
 } from '@log-exporter/schemas';
 import { randomId } from '../ids';
 import {
@@ -26,6 +25,7 @@ import {
   recordBuilder,
 } from '../log-tables';
 import { POSTGRES_MIGRATIONS } from '../migrations/postgres';
+import { DEFAULT_PAGE_SIZE, now, postgresBinder, windowQuery } from '../window-query';
 import { type DestinationRow, type ExportRow, type RunRow, toDestination, toExport, toRun } from '../rows';
 import type {
   CursorRange,
@@ -41,7 +41,6 @@ import type {
   WindowScope,
 } from '../store';
 
-const DEFAULT_PAGE_SIZE = 500;
 /** Rows per multi-row INSERT: 29 columns × 1,000 stays under PostgreSQL's 65,535 parameters. */
 const INSERT_BATCH = 1_000;
 /** Any number that identifies our migration lock among the database's advisory locks. */
@@ -119,10 +118,6 @@ async function migrate(pool: pg.Pool): Promise<void> {
       ]);
     }
   });
-}
-
-function now(): string {
-  return new Date().toISOString();
 }
 
 class PgDestinations implements DestinationRepository {
@@ -398,14 +393,16 @@ class PgLogs implements LogRepository {
   }
 
   async countInWindow(scope: WindowScope): Promise<number> {
-    const { sql, values } = this.query(scope, { after: null, until: null }, 'count');
-    const { rows } = await this.pool.query<{ n: number }>(sql, values);
+    const binder = postgresBinder();
+    const sql = windowQuery(scope, { after: null, until: null }, { kind: 'count' }, binder);
+    const { rows } = await this.pool.query<{ n: number }>(sql, binder.values);
     return Number(rows[0]?.n ?? 0);
   }
 
   async cursorAfter(scope: WindowScope, after: RecordCursor | null, offset: number): Promise<RecordCursor | undefined> {
-    const { sql, values } = this.query(scope, { after, until: null }, 'cursor');
-    const { rows } = await this.pool.query<RecordCursor>(sql, [...values, offset]);
+    const binder = postgresBinder();
+    const sql = windowQuery(scope, { after, until: null }, { kind: 'cursor', offset }, binder);
+    const { rows } = await this.pool.query<RecordCursor>(sql, binder.values);
     return rows[0];
   }
 
@@ -431,9 +428,10 @@ class PgLogs implements LogRepository {
     pageSize: number,
     build: (row: readonly unknown[]) => R,
   ): AsyncGenerator<R[]> {
-    const { sql, values } = this.query(scope, range, 'rows');
+    const binder = postgresBinder();
+    const sql = windowQuery(scope, range, { kind: 'rows' }, binder);
     const client = await this.pool.connect();
-    const cursor = client.query(new Cursor<unknown[]>(sql, values, { types, rowMode: 'array' }));
+    const cursor = client.query(new Cursor<unknown[]>(sql, binder.values, { types, rowMode: 'array' }));
     let failure: Error | undefined;
     try {
       for (;;) {
@@ -449,37 +447,5 @@ class PgLogs implements LogRepository {
       // A connection whose cursor failed is discarded, not returned to the pool.
       client.release(failure);
     }
-  }
-
-  private query(
-    scope: WindowScope,
-    range: CursorRange,
-    shape: 'rows' | 'count' | 'cursor',
-  ): { sql: string; values: unknown[] } {
-    const t = scope.logType === 'client' ? CLIENT_TABLE : AUDIT_TABLE;
-    const bounds = windowRecordBounds(scope.window);
-    const values: unknown[] = [scope.organization, bounds.from, bounds.to];
-    const where = [`${t.organization} = $1`, `${t.time} >= $2`, `${t.time} < $3`];
-    if (scope.logType === 'client' && scope.repositories !== null) {
-      values.push(scope.repositories);
-      where.push(`repository = ANY($${values.length}::text[])`);
-    }
-    if (range.after) {
-      values.push(range.after.at, range.after.id);
-      where.push(`(${t.time}, ${t.id}) > ($${values.length - 1}, $${values.length})`);
-    }
-    if (range.until) {
-      values.push(range.until.at, range.until.id);
-      where.push(`(${t.time}, ${t.id}) <= ($${values.length - 1}, $${values.length})`);
-    }
-    const order = `ORDER BY ${t.time}, ${t.id}`;
-    const from = `FROM ${t.table} WHERE ${where.join(' AND ')}`;
-    const sql =
-      shape === 'count'
-        ? `SELECT COUNT(*) AS n ${from}`
-        : shape === 'cursor'
-          ? `SELECT ${t.time} AS at, ${t.id} AS id ${from} ${order} LIMIT 1 OFFSET $${values.length + 1}`
-          : `SELECT ${t.select} ${from} ${order}`;
-    return { sql, values };
   }
 }

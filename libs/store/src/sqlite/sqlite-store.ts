@@ -14,7 +14,6 @@ import {
   type RecordCursor,
   type Run,
   splitRepositoryPath,
-  windowRecordBounds,
 } from '@log-exporter/schemas';
 import { randomId } from '../ids';
 import {
@@ -40,8 +39,7 @@ import type {
   WindowScope,
 } from '../store';
 import { SQLITE_MIGRATIONS } from '../migrations/sqlite';
-
-const DEFAULT_PAGE_SIZE = 500;
+import { DEFAULT_PAGE_SIZE, now, sqliteBinder, windowQuery } from '../window-query';
 
 export interface SqliteStoreOptions {
   /** File path, or `:memory:`. */
@@ -88,10 +86,6 @@ function migrate(db: Database.Database): void {
       );
     }).immediate();
   }
-}
-
-function now(): string {
-  return new Date().toISOString();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -374,13 +368,15 @@ class SqliteLogs implements LogRepository {
   }
 
   async countInWindow(scope: WindowScope): Promise<number> {
-    const { sql, params } = this.query(scope, { after: null, until: null }, 'count');
-    return (this.statement(sql).get(params) as { n: number }).n;
+    const binder = sqliteBinder();
+    const sql = windowQuery(scope, { after: null, until: null }, { kind: 'count' }, binder);
+    return (this.statement(sql).get(binder.params) as { n: number }).n;
   }
 
   async cursorAfter(scope: WindowScope, after: RecordCursor | null, offset: number): Promise<RecordCursor | undefined> {
-    const { sql, params } = this.query(scope, { after, until: null }, 'cursor');
-    return this.statement(sql).get({ ...params, offset }) as RecordCursor | undefined;
+    const binder = sqliteBinder();
+    const sql = windowQuery(scope, { after, until: null }, { kind: 'cursor', offset }, binder);
+    return this.statement(sql).get(binder.params) as RecordCursor | undefined;
   }
 
   clientLogPages(
@@ -419,8 +415,9 @@ class SqliteLogs implements LogRepository {
     build: (row: readonly unknown[]) => R,
   ): AsyncGenerator<R[]> {
     const reader = new Database(this.path, { readonly: true, fileMustExist: true });
-    const { sql, params } = this.query(scope, range, 'rows');
-    const rows = reader.prepare(sql).raw(true).iterate(params) as IterableIterator<unknown[]>;
+    const binder = sqliteBinder();
+    const sql = windowQuery(scope, range, { kind: 'rows' }, binder);
+    const rows = reader.prepare(sql).raw(true).iterate(binder.params) as IterableIterator<unknown[]>;
     try {
       let page: R[] = [];
       for (const row of rows) {
@@ -447,52 +444,14 @@ class SqliteLogs implements LogRepository {
   ): AsyncGenerator<R[]> {
     let after = range.after;
     for (;;) {
-      const { sql, params } = this.query(scope, { after, until: range.until }, 'rows');
-      const rows = this.db
-        .prepare(`${sql} LIMIT @limit`)
-        .raw(true)
-        .all({ ...params, limit: pageSize }) as unknown[][];
+      const binder = sqliteBinder();
+      const sql = windowQuery(scope, { after, until: range.until }, { kind: 'rows', limit: pageSize }, binder);
+      const rows = this.statement(sql).raw(true).all(binder.params) as unknown[][];
       const page = rows.map(build);
       if (page.length > 0) yield page;
       if (page.length < pageSize) return;
       after = cursorOf(page[page.length - 1] as R);
     }
-  }
-
-  private query(
-    scope: WindowScope,
-    range: CursorRange,
-    shape: 'rows' | 'count' | 'cursor',
-  ): { sql: string; params: Record<string, unknown> } {
-    const t = scope.logType === 'client' ? CLIENT_TABLE : AUDIT_TABLE;
-    const bounds = windowRecordBounds(scope.window);
-    const where = [`${t.organization} = @organization`, `${t.time} >= @from`, `${t.time} < @to`];
-    const params: Record<string, unknown> = { organization: scope.organization, from: bounds.from, to: bounds.to };
-    if (scope.logType === 'client' && scope.repositories !== null) {
-      where.push('repository IN (SELECT value FROM json_each(@repositories))');
-      params.repositories = JSON.stringify(scope.repositories);
-    }
-    // Written out rather than as row values, so SQLite seeks the index to the cursor instead of
-    // scanning from the window's start on every page.
-    if (range.after) {
-      where.push(`${t.time} >= @afterAt AND (${t.time} > @afterAt OR ${t.id} > @afterId)`);
-      params.afterAt = range.after.at;
-      params.afterId = range.after.id;
-    }
-    if (range.until) {
-      where.push(`${t.time} <= @untilAt AND (${t.time} < @untilAt OR ${t.id} <= @untilId)`);
-      params.untilAt = range.until.at;
-      params.untilId = range.until.id;
-    }
-    const order = `ORDER BY ${t.time}, ${t.id}`;
-    const from = `FROM ${t.table} WHERE ${where.join(' AND ')}`;
-    const sql =
-      shape === 'count'
-        ? `SELECT COUNT(*) AS n ${from}`
-        : shape === 'cursor'
-          ? `SELECT ${t.time} AS at, ${t.id} AS id ${from} ${order} LIMIT 1 OFFSET @offset`
-          : `SELECT ${t.select} ${from} ${order}`;
-    return { sql, params };
   }
 
   private statement(sql: string): Database.Statement {
