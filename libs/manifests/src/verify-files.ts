@@ -1,6 +1,7 @@
 // Checks a bucket's exported files against their manifests, the chain of manifests and the
 // signatures: what a customer (or ops) runs to know that a date range is complete and untouched.
 // Storage is behind `BucketReader`, so this holds no AWS code and reads one object at a time.
+import { manifestFileName, parseWindowFileName, partitionDayOf } from '@log-exporter/schemas';
 import type { ManifestPublicKey } from './signing-keys';
 import { type SignatureCheck, checkManifestSignature, parseManifest, sha256Hex } from './manifest-document';
 
@@ -42,13 +43,6 @@ export interface VerifyReport {
 }
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const MANIFEST_NAME = /^_manifest_(exp_[a-z0-9]+)_(\d{4}-\d{2}-\d{2}(?:T\d{2})?)\.json$/;
-const PART_NAME = /^(client|audit)_(exp_[a-z0-9]+)_(\d{4}-\d{2}-\d{2}(?:T\d{2})?)_part\d{5}\.[a-z.]+$/;
-
-/** The `dt=` day of a key, if it lies in a window folder. */
-function dayOf(key: string): string | undefined {
-  return /(?:^|\/)dt=(\d{4}-\d{2}-\d{2})\//.exec(key)?.[1];
-}
 
 function baseName(key: string): string {
   return key.slice(key.lastIndexOf('/') + 1);
@@ -88,13 +82,15 @@ export async function verifyExportedFiles(options: VerifyOptions): Promise<Verif
 
   const inRange = new Map<string, number>();
   for await (const { key, bytes } of reader.list(listPrefix)) {
-    const day = dayOf(key.slice(listPrefix.length));
+    const day = partitionDayOf(key.slice(listPrefix.length));
     if (day !== undefined && day >= from && day <= to) inRange.set(key, bytes);
   }
 
   const problems: Problem[] = [];
   const listed = new Set<string>();
-  const manifestKeys = [...inRange.keys()].filter((k) => MANIFEST_NAME.test(baseName(k))).sort();
+  const manifestKeys = [...inRange.keys()].filter((k) => parseWindowFileName(baseName(k))?.kind === 'manifest').sort();
+  // Manifests as read, by key: the next window's link is checked against these, not read again.
+  const manifestBytes = new Map<string, Buffer>();
   let objects = 0;
   let records = 0;
 
@@ -102,6 +98,7 @@ export async function verifyExportedFiles(options: VerifyOptions): Promise<Verif
     listed.add(manifestKey);
     const bytes = await reader.read(manifestKey);
     options.onChecked?.(manifestKey);
+    if (bytes) manifestBytes.set(manifestKey, bytes);
     if (!bytes) {
       problems.push({ kind: 'missing', key: manifestKey, message: 'listed by the bucket but could not be read' });
       continue;
@@ -116,8 +113,8 @@ export async function verifyExportedFiles(options: VerifyOptions): Promise<Verif
     if (signature) problems.push(signature);
 
     // A validly signed manifest of another window or export put in this one's place.
-    const [, exportId, stamp] = MANIFEST_NAME.exec(baseName(manifestKey)) as RegExpExecArray;
-    if (manifest.exportId !== exportId || !manifest.window.start.startsWith(stamp as string)) {
+    const { exportId, stamp } = parseWindowFileName(baseName(manifestKey)) as { exportId: string; stamp: string };
+    if (manifest.exportId !== exportId || !manifest.window.start.startsWith(stamp)) {
       problems.push({
         kind: 'altered',
         key: manifestKey,
@@ -146,7 +143,7 @@ export async function verifyExportedFiles(options: VerifyOptions): Promise<Verif
 
     const link = manifest.previousManifest;
     if (link) {
-      const previous = await reader.read(link.key);
+      const previous = manifestBytes.get(link.key) ?? (await reader.read(link.key));
       if (!previous) {
         problems.push({
           kind: 'missing',
@@ -167,19 +164,18 @@ export async function verifyExportedFiles(options: VerifyOptions): Promise<Verif
 
   for (const key of [...inRange.keys()].sort()) {
     if (listed.has(key)) continue;
-    const name = PART_NAME.exec(baseName(key));
-    const ownManifest = name
-      ? manifestKeys.find(
-          (m) => directory(m) === directory(key) && baseName(m) === `_manifest_${name[2]}_${name[3]}.json`,
-        )
+    const name = parseWindowFileName(baseName(key));
+    const expectedManifest = name?.kind === 'part' ? manifestFileName(name.exportId, name.stamp) : undefined;
+    const ownManifest = expectedManifest
+      ? manifestKeys.find((m) => directory(m) === directory(key) && baseName(m) === expectedManifest)
       : undefined;
     problems.push({
       kind: 'extra',
       key,
       message: ownManifest
         ? `not listed in ${ownManifest}`
-        : name
-          ? `no manifest for its window (_manifest_${name[2]}_${name[3]}.json is missing)`
+        : expectedManifest
+          ? `no manifest for its window (${expectedManifest} is missing)`
           : 'not listed in any manifest',
     });
   }

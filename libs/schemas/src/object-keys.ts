@@ -65,5 +65,38 @@ export function partObjectKey(layout: ObjectKeyLayout, window: ExportWindow, par
 }
 
 export function manifestObjectKey(layout: ObjectKeyLayout, window: ExportWindow): string {
-  return windowFolderKey(layout, window) + `_manifest_${layout.exportId}_${windowStamp(window, layout.cadence)}.json`;
+  return windowFolderKey(layout, window) + manifestFileName(layout.exportId, windowStamp(window, layout.cadence));
+}
+
+/** What a file name in a window folder is, read back from the names the functions above write. */
+export type WindowFileName =
+  | { kind: 'manifest'; exportId: string; stamp: string }
+  | { kind: 'part'; logType: LogType; exportId: string; stamp: string; partNumber: number };
+
+const MANIFEST_FILE = /^_manifest_(exp_[a-z0-9]+)_(\d{4}-\d{2}-\d{2}(?:T\d{2})?)\.json$/;
+const PART_FILE = /^(client|audit)_(exp_[a-z0-9]+)_(\d{4}-\d{2}-\d{2}(?:T\d{2})?)_part(\d{5})\.[a-z.]+$/;
+
+export function parseWindowFileName(name: string): WindowFileName | undefined {
+  const manifest = MANIFEST_FILE.exec(name);
+  if (manifest) return { kind: 'manifest', exportId: manifest[1] as string, stamp: manifest[2] as string };
+  const part = PART_FILE.exec(name);
+  if (part)
+    return {
+      kind: 'part',
+      logType: part[1] as LogType,
+      exportId: part[2] as string,
+      stamp: part[3] as string,
+      partNumber: Number(part[4]),
+    };
+  return undefined;
+}
+
+/** The manifest's file name for a window stamp (the last segment of `manifestObjectKey`). */
+export function manifestFileName(exportId: string, stamp: string): string {
+  return `_manifest_${exportId}_${stamp}.json`;
+}
+
+/** The `dt=` day of a key inside a window folder, if it is in one. */
+export function partitionDayOf(key: string): string | undefined {
+  return /(?:^|\/)dt=(\d{4}-\d{2}-\d{2})\//.exec(key)?.[1];
 }
