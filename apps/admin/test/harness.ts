@@ -50,7 +50,7 @@ export async function startAdmin(options: {
   taskQueue?: string;
 }): Promise<AdminHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'admin-test-'));
-  const store = openSqliteStore({ path: join(dir, 'store.db') });
+  const store = await openSqliteStore({ path: join(dir, 'store.db') });
   const taskQueue = options.taskQueue ?? `admin-test-${process.pid}-${++counter}-${Date.now()}`;
   const temporal = createTemporalGateway({
     address: process.env.TEMPORAL_ADDRESS!,

@@ -67,7 +67,7 @@ async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure>
 beforeAll(async () => {
   ensurePythonTools();
   dir = mkdtempSync(join(tmpdir(), 'activities-test-'));
-  store = openSqliteStore({ path: join(dir, 'store.db') });
+  store = await openSqliteStore({ path: join(dir, 'store.db') });
   moto = await startMotoServer({ port: await freePort() });
   const externalId = generateExternalId();
   await createCustomerAccount(moto.endpoint, {

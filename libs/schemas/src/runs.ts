@@ -37,8 +37,32 @@ export const runSchema = z.object({
   finishedAt: z.string().nullable(),
   /** How many times this window has been started (re-runs included). */
   attempts: z.number().int().min(1),
+  /** The manifest revision last written (0: never delivered); every delivery adds one. */
+  revision: z.number().int().min(0),
+  /**
+   * The ingest sequence the deliveries covered: every record of the window in scope stored up to
+   * it is in the objects; later ones are late, for the next delivery. Null: never delivered.
+   */
+  deliveredSeq: z.number().int().min(0).nullable(),
 });
 export type Run = z.infer<typeof runSchema>;
+
+/** One delivery of a window: the first, a correction of late records, or a full re-run. */
+export const deliverySchema = z.object({
+  revision: z.number().int().min(1),
+  /** The slice of the ingest sequence delivered, (afterSeq, upToSeq]; afterSeq null: the whole window. */
+  afterSeq: z.number().int().min(0).nullable(),
+  upToSeq: z.number().int().min(0),
+  /** Records and bytes in the objects this delivery added. */
+  records: z.number().int().min(0),
+  bytes: z.number().int().min(0),
+  objects: z.array(exportedObjectSchema),
+  manifestKey: z.string(),
+  manifestSha256: z.string(),
+  workflowId: z.string(),
+  deliveredAt: z.string(),
+});
+export type Delivery = z.infer<typeof deliverySchema>;
 
 /** Version of the manifest document (2: chained to the previous window's manifest, and signed). */
 export const MANIFEST_VERSION = 2;

@@ -1,4 +1,5 @@
 export * from './store';
-export { openStore, parseDatabaseUrl } from './open-store';
-export { openSqliteStore } from './sqlite/sqlite-store';
-export { openPostgresStore } from './postgres/pg-store';
+export { openStore, openSqliteStore, openPostgresStore, parseDatabaseUrl } from './open-store';
+export { POSTGRES_MIGRATIONS } from './migrations/postgres';
+export { SQLITE_MIGRATIONS } from './migrations/sqlite';
+export type { Migration } from './migrations/migration';

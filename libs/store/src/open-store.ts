@@ -1,6 +1,18 @@
-// Opens the store a DATABASE_URL names: `sqlite:<path>` (embedded default) or `postgres://…`.
-import { openPostgresStore } from './postgres/pg-store';
-import { openSqliteStore } from './sqlite/sqlite-store';
+// Opens the store a DATABASE_URL names: `sqlite:<path>` (embedded default) or `postgres://…`. Both
+// databases get the same repositories over their own driver.
+import type { LogType } from '@log-exporter/schemas';
+import { AUDIT_TABLE, CLIENT_TABLE } from './log-tables';
+import { migrate } from './migrate';
+import { POSTGRES_MIGRATIONS } from './migrations/postgres';
+import { SQLITE_MIGRATIONS } from './migrations/sqlite';
+import { openPostgresDriver, type PostgresDriverOptions } from './postgres/pg-driver';
+import { Destinations } from './repositories/destinations';
+import { Exports } from './repositories/exports';
+import { Logs } from './repositories/logs';
+import { Retention } from './repositories/retention';
+import { Runs } from './repositories/runs';
+import type { SqlDriver } from './sql-driver';
+import { openSqliteDriver, type SqliteDriverOptions } from './sqlite/sqlite-driver';
 import type { Store } from './store';
 
 export type DatabaseTarget = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
@@ -13,6 +25,44 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   }
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { kind: 'postgres', url };
   throw new Error(`DATABASE_URL ${JSON.stringify(url)} is neither sqlite:<path> nor postgres://…`);
+}
+
+/** Day partitions created ahead at open (PostgreSQL), so ingest rarely creates one itself. */
+const PARTITION_DAYS_AHEAD = 7;
+
+function upcomingDays(days: number): string[] {
+  const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
+  return Array.from({ length: days + 2 }, (_, i) => new Date(today + (i - 1) * 86_400_000).toISOString().slice(0, 10));
+}
+
+async function storeOver(driver: SqlDriver): Promise<Store> {
+  await migrate(driver, driver.kind === 'postgres' ? POSTGRES_MIGRATIONS : SQLITE_MIGRATIONS);
+  const tableOf = (logType: LogType) => (logType === 'client' ? CLIENT_TABLE : AUDIT_TABLE).table;
+  if (driver.partitions) {
+    for (const logType of ['client', 'audit'] as const)
+      await driver.partitions.ensure(tableOf(logType), upcomingDays(PARTITION_DAYS_AHEAD));
+  }
+  return {
+    kind: driver.kind,
+    destinations: new Destinations(driver),
+    exports: new Exports(driver),
+    runs: new Runs(driver),
+    logs: new Logs(driver),
+    retention: new Retention(driver),
+    async listPartitions(logType) {
+      return driver.partitions ? (await driver.partitions.list(tableOf(logType))).map((p) => p.name) : [];
+    },
+    ping: () => driver.ping(),
+    close: () => driver.close(),
+  };
+}
+
+export function openSqliteStore(options: SqliteDriverOptions): Promise<Store> {
+  return storeOver(openSqliteDriver(options));
+}
+
+export function openPostgresStore(options: PostgresDriverOptions): Promise<Store> {
+  return storeOver(openPostgresDriver(options));
 }
 
 export async function openStore(databaseUrl: string): Promise<Store> {

@@ -1,5 +1,5 @@
 // Rows as both databases return them, and their mapping to the domain shapes of libs/schemas.
-import type { Destination, ExportConfig, Run } from '@log-exporter/schemas';
+import type { Delivery, Destination, ExportConfig, Run } from '@log-exporter/schemas';
 
 export interface DestinationRow {
   id: string;
@@ -91,6 +91,8 @@ export interface RunRow {
   started_at: string;
   finished_at: string | null;
   attempts: number;
+  revision: number;
+  delivered_seq: number | null;
 }
 
 export function toRun(row: RunRow): Run {
@@ -109,5 +111,37 @@ export function toRun(row: RunRow): Run {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
     attempts: row.attempts,
+    revision: row.revision,
+    deliveredSeq: row.delivered_seq,
+  };
+}
+
+export interface DeliveryRow {
+  export_id: string;
+  window_start: string;
+  revision: number;
+  after_seq: number | null;
+  up_to_seq: number;
+  records: number;
+  bytes: number;
+  objects: string;
+  manifest_key: string;
+  manifest_sha256: string;
+  workflow_id: string;
+  delivered_at: string;
+}
+
+export function toDelivery(row: DeliveryRow): Delivery {
+  return {
+    revision: row.revision,
+    afterSeq: row.after_seq,
+    upToSeq: row.up_to_seq,
+    records: row.records,
+    bytes: row.bytes,
+    objects: JSON.parse(row.objects) as Delivery['objects'],
+    manifestKey: row.manifest_key,
+    manifestSha256: row.manifest_sha256,
+    workflowId: row.workflow_id,
+    deliveredAt: row.delivered_at,
   };
 }

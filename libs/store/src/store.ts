@@ -4,6 +4,7 @@ import type {
   AuditLogIngestRecord,
   AuditLogRecord,
   ClientLogRecord,
+  Delivery,
   Destination,
   ExportChange,
   ExportConfig,
@@ -33,6 +34,17 @@ export interface WindowScope {
   /** Repository slugs (without namespace); null for the whole organisation. Client logs only. */
   repositories: string[] | null;
   window: ExportWindow;
+  /**
+   * Only records whose ingest sequence lies in (after, upTo]: one delivery's records. Absent:
+   * every stored record of the window. A null bound is open.
+   */
+  ingested?: IngestRange;
+}
+
+/** A slice of the ingest sequence, (after, upTo]; null bounds are open. */
+export interface IngestRange {
+  after: number | null;
+  upTo: number | null;
 }
 
 /** A slice of a window's stable order: records after `after` up to and including `until`. */
@@ -74,24 +86,50 @@ export interface RunFinish {
   window: ExportWindow;
   workflowId: string;
   status: 'succeeded' | 'failed';
+  /** Every object of the window after this run (earlier deliveries' and this one's). */
   objects: ExportedObject[];
   manifestKey: string | null;
   manifestSha256?: string | null;
   error: RunError | null;
+  /** What this run delivered; absent when it delivered nothing (a failure, or no late records). */
+  delivery?: DeliveryRecord;
+}
+
+/** One delivery as the run that made it reports it. */
+export interface DeliveryRecord {
+  revision: number;
+  afterSeq: number | null;
+  upToSeq: number;
+  /** The objects this delivery wrote. */
+  objects: ExportedObject[];
 }
 
 export interface RunRepository {
-  /** Upsert on (export, window): a re-run updates the same row and counts an attempt. */
+  /**
+   * Upsert on (export, window): a re-run updates the same row and counts an attempt. What earlier
+   * runs delivered (objects, revision, delivered sequence) stays: it is in the bucket.
+   */
   markStarted(start: RunStart): Promise<Run>;
-  /** Records the outcome and updates the export's health, atomically. */
+  /**
+   * Records the outcome and updates the export's health, atomically. A failure keeps what was
+   * delivered before; a delivery is appended to the window's deliveries.
+   */
   markFinished(finish: RunFinish): Promise<Run>;
   get(exportId: string, windowStart: string): Promise<Run | undefined>;
-  list(exportId: string, options?: { limit?: number }): Promise<Run[]>;
+  list(exportId: string, options?: { limit?: number; since?: string }): Promise<Run[]>;
+  /** The window's deliveries, first (revision 1) to last. */
+  deliveries(exportId: string, windowStart: string): Promise<Delivery[]>;
 }
 
 export interface LogRepository {
+  /** Stores records, each with the next ingest sequence value; duplicates are skipped. */
   insertClientLogs(records: readonly ClientLogRecord[]): Promise<InsertResult>;
   insertAuditLogs(records: readonly AuditLogIngestRecord[]): Promise<InsertResult>;
+  /**
+   * The highest ingest sequence whose transaction has committed. Every record with a sequence up
+   * to it is visible: values are taken under a lock held until commit, so they commit in order.
+   */
+  committedSeq(): Promise<number>;
   countInWindow(scope: WindowScope): Promise<number>;
   /**
    * The cursor of the record `offset` places after `after` (0 = the first one after it), or
@@ -106,12 +144,41 @@ export interface LogRepository {
   auditLogPages(scope: WindowScope, range: CursorRange, pageSize?: number): AsyncIterable<AuditLogRecord[]>;
 }
 
+/** Deletes log rows past their retention, in bounded batches. */
+export interface RetentionRepository {
+  /**
+   * Deletes up to `batchSize` rows of one log type stored for windows that ended before `before`,
+   * except rows inside `holds` (windows with undelivered records). PostgreSQL drops whole day
+   * partitions with no hold in them first. Resolves to rows deleted and partitions dropped;
+   * call again until both are 0.
+   */
+  deleteExpired(input: RetentionBatch): Promise<{ rows: number; partitionsDropped: string[] }>;
+}
+
+export interface RetentionBatch {
+  logType: LogType;
+  /** Rows whose window time is before this (canonical record timestamp) may go. */
+  before: string;
+  holds: readonly RetentionHold[];
+  batchSize: number;
+}
+
+/** Rows of one organisation in [from, to) that must stay (canonical record timestamps). */
+export interface RetentionHold {
+  organization: string;
+  from: string;
+  to: string;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly destinations: DestinationRepository;
   readonly exports: ExportRepository;
   readonly runs: RunRepository;
   readonly logs: LogRepository;
+  readonly retention: RetentionRepository;
+  /** Day partitions of a log table, oldest first (PostgreSQL; SQLite has none: empty). */
+  listPartitions(logType: LogType): Promise<string[]>;
   /** Cheap round trip for health checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

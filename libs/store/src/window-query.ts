@@ -3,21 +3,13 @@
 // values are bound differs between the databases (`SqlBinder`).
 import { windowRecordBounds } from '@log-exporter/schemas';
 import { AUDIT_TABLE, CLIENT_TABLE } from './log-tables';
+import type { SqlBinder } from './sql-driver';
 import type { CursorRange, WindowScope } from './store';
 
 /** Records read from a cursor per page: small, so a page dies young in the worker's heap. */
 export const DEFAULT_PAGE_SIZE = 500;
 
-/** How a database takes parameters. */
-export interface SqlBinder {
-  /** Binds a value and returns its placeholder. */
-  bind(value: unknown): string;
-  /** A condition: `column` is one of `values`. */
-  inList(column: string, values: readonly string[]): string;
-}
-
-export type WindowQueryShape =
-  { kind: 'rows'; limit?: number } | { kind: 'count' } | { kind: 'cursor'; offset: number };
+export type WindowQueryShape = { kind: 'rows' } | { kind: 'count' } | { kind: 'cursor'; offset: number };
 
 export function windowQuery(
   scope: WindowScope,
@@ -34,6 +26,11 @@ export function windowQuery(
   ];
   if (scope.logType === 'client' && scope.repositories !== null)
     where.push(binder.inList('repository', scope.repositories));
+  // One delivery's slice of the ingest sequence: (after, upTo].
+  if (scope.ingested) {
+    if (scope.ingested.after !== null) where.push(`ingest_seq > ${binder.bind(scope.ingested.after)}`);
+    if (scope.ingested.upTo !== null) where.push(`ingest_seq <= ${binder.bind(scope.ingested.upTo)}`);
+  }
   // Written out rather than as row values, so the index is sought to the cursor instead of being
   // scanned from the window's start on every page (SQLite does not seek on row values).
   if (range.after) {
@@ -52,39 +49,6 @@ export function windowQuery(
     case 'cursor':
       return `SELECT ${t.time} AS at, ${t.id} AS id ${from} ${order} LIMIT 1 OFFSET ${binder.bind(shape.offset)}`;
     case 'rows':
-      return (
-        `SELECT ${t.select} ${from} ${order}` + (shape.limit === undefined ? '' : ` LIMIT ${binder.bind(shape.limit)}`)
-      );
+      return `SELECT ${t.select} ${from} ${order}`;
   }
-}
-
-/** PostgreSQL: positional `$n` parameters, repository lists as a text array. */
-export function postgresBinder(): SqlBinder & { values: unknown[] } {
-  const values: unknown[] = [];
-  const bind = (value: unknown) => {
-    values.push(value);
-    return `$${values.length}`;
-  };
-  return { values, bind, inList: (column, list) => `${column} = ANY(${bind(list)}::text[])` };
-}
-
-/** SQLite: named `@pN` parameters (the SQL text is the same for the same shape, so statements are
- * cached), repository lists as a JSON array read by json_each. */
-export function sqliteBinder(): SqlBinder & { params: Record<string, unknown> } {
-  const params: Record<string, unknown> = {};
-  const bind = (value: unknown) => {
-    const name = `p${Object.keys(params).length + 1}`;
-    params[name] = value;
-    return `@${name}`;
-  };
-  return {
-    params,
-    bind,
-    inList: (column, list) => `${column} IN (SELECT value FROM json_each(${bind(JSON.stringify(list))}))`,
-  };
-}
-
-/** Timestamps the stores write (created, updated, started, finished). */
-export function now(): string {
-  return new Date().toISOString();
 }

@@ -48,7 +48,7 @@ async function prepareStore(records: number, print: (l: string) => void): Promis
   if (existsSync(path) && existsSync(marker)) return path;
   rmSync(path, { force: true });
   print(`generating ${records.toLocaleString('en-US')} client records into ${path}…`);
-  const store = openSqliteStore({ path });
+  const store = await openSqliteStore({ path });
   let batch = [];
   for (const record of generateClientLogs({ seed: SEED, organization: ORGANIZATION, window: WINDOW, count: records })) {
     batch.push(record);
@@ -115,7 +115,7 @@ export async function benchExport(options: {
       permissionPolicy: permissionPolicy({ bucket: 'bench-logs', prefix: '' }),
     });
     account.s3.destroy();
-    const store = openSqliteStore({ path: storePath });
+    const store = await openSqliteStore({ path: storePath });
     const destination = await store.destinations.create({
       organization: ORGANIZATION,
       awsAccountId: '515151515151',

@@ -60,7 +60,7 @@ export async function benchManyExports(options: {
     });
 
     print(`onboarding ${count.toLocaleString('en-US')} organisations with ${recordsPerExport} records each…`);
-    const store = openSqliteStore({ path: storePath });
+    const store = await openSqliteStore({ path: storePath });
     const exportIds: string[] = [];
     for (let i = 0; i < count; i++) {
       const organization = `org-${String(i).padStart(5, '0')}`;

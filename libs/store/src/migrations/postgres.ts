@@ -123,4 +123,71 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
     name: 'manifest checksums for the chain of manifests',
     sql: `ALTER TABLE runs ADD COLUMN manifest_sha256 TEXT;`,
   },
+  {
+    version: 3,
+    name: 'ingest sequence, deliveries and manifest revisions',
+    sql: `
+      -- Every stored record gets the next value of the one database-wide ingest sequence, taken
+      -- in the inserting transaction (see logs-repository.ts); rows stored before it have 0.
+      CREATE TABLE ingest_sequence (id INTEGER PRIMARY KEY CHECK (id = 1), value BIGINT NOT NULL);
+      INSERT INTO ingest_sequence (id, value) VALUES (1, 0);
+
+      -- The log tables become partitioned by day of their window time (see partitions.ts). A
+      -- unique key of a partitioned table must contain the partition key: duplicates are the same
+      -- (time, id) pair, which a re-sent record always has, and which is the window's order.
+      ALTER TABLE client_logs RENAME TO client_logs_unpartitioned;
+      ALTER INDEX client_logs_by_window RENAME TO client_logs_unpartitioned_by_window;
+      CREATE TABLE client_logs (LIKE client_logs_unpartitioned INCLUDING DEFAULTS, ingest_seq BIGINT NOT NULL DEFAULT 0,
+        UNIQUE (recorded, request_id)) PARTITION BY RANGE (recorded);
+      CREATE INDEX client_logs_by_window ON client_logs (namespace, recorded, request_id);
+      CREATE INDEX client_logs_by_ingest ON client_logs (namespace, ingest_seq);
+
+      ALTER TABLE audit_logs RENAME TO audit_logs_unpartitioned;
+      ALTER INDEX audit_logs_by_window RENAME TO audit_logs_unpartitioned_by_window;
+      CREATE TABLE audit_logs (LIKE audit_logs_unpartitioned INCLUDING DEFAULTS, ingest_seq BIGINT NOT NULL DEFAULT 0,
+        UNIQUE (event_at, uuid)) PARTITION BY RANGE (event_at);
+      CREATE INDEX audit_logs_by_window ON audit_logs (organization, event_at, uuid);
+      CREATE INDEX audit_logs_by_ingest ON audit_logs (organization, ingest_seq);
+
+      DO $$
+      DECLARE
+        spec record;
+        day text;
+      BEGIN
+        FOR spec IN SELECT * FROM (VALUES ('client_logs', 'recorded'), ('audit_logs', 'event_at')) AS t(tab, col) LOOP
+          FOR day IN EXECUTE format('SELECT DISTINCT substr(%I, 1, 10) FROM %I', spec.col, spec.tab || '_unpartitioned') LOOP
+            EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)',
+              spec.tab || '_p' || replace(day, '-', ''), spec.tab, day, to_char(day::date + 1, 'YYYY-MM-DD'));
+          END LOOP;
+          EXECUTE format('INSERT INTO %I SELECT *, 0 FROM %I', spec.tab, spec.tab || '_unpartitioned');
+          EXECUTE format('DROP TABLE %I', spec.tab || '_unpartitioned');
+        END LOOP;
+      END $$;
+
+      -- What a window's deliveries covered: the run keeps the latest state, deliveries each step.
+      ALTER TABLE runs ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE runs ADD COLUMN delivered_seq BIGINT;
+      UPDATE runs SET revision = 1, delivered_seq = 0 WHERE status = 'succeeded';
+      CREATE TABLE deliveries (
+        export_id TEXT NOT NULL REFERENCES exports (id),
+        window_start TEXT COLLATE "C" NOT NULL,
+        revision INTEGER NOT NULL,
+        after_seq BIGINT,
+        up_to_seq BIGINT NOT NULL,
+        records BIGINT NOT NULL,
+        bytes BIGINT NOT NULL,
+        objects TEXT NOT NULL,
+        manifest_key TEXT NOT NULL,
+        manifest_sha256 TEXT NOT NULL,
+        workflow_id TEXT NOT NULL,
+        delivered_at TEXT NOT NULL,
+        PRIMARY KEY (export_id, window_start, revision)
+      );
+      INSERT INTO deliveries (export_id, window_start, revision, after_seq, up_to_seq, records, bytes, objects,
+          manifest_key, manifest_sha256, workflow_id, delivered_at)
+        SELECT export_id, window_start, 1, NULL, 0, records, bytes, objects, manifest_key,
+          COALESCE(manifest_sha256, ''), workflow_id, COALESCE(finished_at, started_at)
+        FROM runs WHERE status = 'succeeded' AND manifest_key IS NOT NULL;
+    `,
+  },
 ];

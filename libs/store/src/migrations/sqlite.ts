@@ -125,4 +125,43 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
     name: 'manifest checksums for the chain of manifests',
     sql: `ALTER TABLE runs ADD COLUMN manifest_sha256 TEXT;`,
   },
+  {
+    version: 3,
+    name: 'ingest sequence, deliveries and manifest revisions',
+    sql: `
+      -- Every stored record gets the next value of the one database-wide ingest sequence, taken
+      -- in the inserting transaction (see logs-repository.ts); rows stored before it have 0.
+      CREATE TABLE ingest_sequence (id INTEGER PRIMARY KEY CHECK (id = 1), value INTEGER NOT NULL);
+      INSERT INTO ingest_sequence (id, value) VALUES (1, 0);
+      ALTER TABLE client_logs ADD COLUMN ingest_seq INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX client_logs_by_ingest ON client_logs (namespace, ingest_seq);
+      ALTER TABLE audit_logs ADD COLUMN ingest_seq INTEGER NOT NULL DEFAULT 0;
+      CREATE INDEX audit_logs_by_ingest ON audit_logs (organization, ingest_seq);
+
+      -- What a window's deliveries covered: the run keeps the latest state, deliveries each step.
+      ALTER TABLE runs ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE runs ADD COLUMN delivered_seq INTEGER;
+      UPDATE runs SET revision = 1, delivered_seq = 0 WHERE status = 'succeeded';
+      CREATE TABLE deliveries (
+        export_id TEXT NOT NULL REFERENCES exports (id),
+        window_start TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        after_seq INTEGER,
+        up_to_seq INTEGER NOT NULL,
+        records INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        objects TEXT NOT NULL,
+        manifest_key TEXT NOT NULL,
+        manifest_sha256 TEXT NOT NULL,
+        workflow_id TEXT NOT NULL,
+        delivered_at TEXT NOT NULL,
+        PRIMARY KEY (export_id, window_start, revision)
+      );
+      INSERT INTO deliveries (export_id, window_start, revision, after_seq, up_to_seq, records, bytes, objects,
+          manifest_key, manifest_sha256, workflow_id, delivered_at)
+        SELECT export_id, window_start, 1, NULL, 0, records, bytes, objects, manifest_key,
+          COALESCE(manifest_sha256, ''), workflow_id, COALESCE(finished_at, started_at)
+        FROM runs WHERE status = 'succeeded' AND manifest_key IS NOT NULL;
+    `,
+  },
 ];
