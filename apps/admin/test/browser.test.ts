@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { type Browser, type Page, chromium } from 'playwright-core';
 import pino from 'pino';
-import { createExportActivities } from '@log-exporter/activities';
+import { createExportActivities, createRetentionActivities } from '@log-exporter/activities';
 import { CustomerS3Clients } from '@log-exporter/aws';
 import {
   CHROMIUM_ARGS,
@@ -50,13 +50,16 @@ beforeAll(async () => {
     connection: workerConnection,
     namespace: 'default',
     taskQueue: admin.taskQueue,
-    activities: createExportActivities({
-      store: admin.store,
-      credentials: admin.deps.credentials,
-      s3: s3Clients,
-      logger: pino({ level: 'silent' }),
-      settings: { settleDelayMs: 0 },
-    }),
+    activities: {
+      ...createExportActivities({
+        store: admin.store,
+        credentials: admin.deps.credentials,
+        s3: s3Clients,
+        logger: pino({ level: 'silent' }),
+        settings: { settleDelayMs: 0 },
+      }),
+      ...createRetentionActivities({ store: admin.store, logger: pino({ level: 'silent' }) }),
+    },
     shutdownGraceTime: '1 second',
   });
   workerRunning = worker.run();

@@ -124,6 +124,8 @@ export function formatReport(
   report: VerifyReport,
 ): string[] {
   const lines = report.problems.map((p) => `${LABELS[p.kind] ?? p.kind}  ${p.key}: ${p.message}`);
+  // Not problems: windows whose late records came in a later delivery, listed by its manifest.
+  for (const r of report.revised) lines.push(`REVISED  ${r.key}: revision ${r.revision} (late records delivered)`);
   const where = `s3://${args.bucket}/${args.prefix}${args.prefix ? '/' : ''}`;
   lines.push(
     `${where} ${args.from}..${args.to}: ${report.manifests} manifest(s), ${report.objects} object(s), ` +

@@ -1,13 +1,14 @@
 // Wiring of the export worker: the workflows and the activities on one task queue. Used by
 // main.ts with real dependencies and by the integration tests with test ones.
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { ExportActivities } from '@log-exporter/schemas';
+import type { ExportActivities, RetentionActivities } from '@log-exporter/schemas';
 
 export interface ExportWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  activities: ExportActivities;
+  /** The export activities and the log clean-up's. */
+  activities: ExportActivities & RetentionActivities;
   /** A prebuilt workflow bundle (production, tests); without it the workflows are bundled now. */
   workflowBundlePath?: string;
   /** Time running activities get to finish after a shutdown signal. */

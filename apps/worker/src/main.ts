@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
-import { createExportActivities } from '@log-exporter/activities';
+import { createExportActivities, createRetentionActivities } from '@log-exporter/activities';
 import { CustomerCredentials, CustomerS3Clients } from '@log-exporter/aws';
 import { EnvError, createLogger, memoryUsageMb, parseEnv, workerEnvSchema } from '@log-exporter/config';
 import { SigningKeyError, parseSigningKey } from '@log-exporter/manifests';
@@ -43,7 +43,13 @@ async function main(): Promise<void> {
       retryFailedWindowsForMs: env.EXPORT_RETRY_FAILED_FOR,
       partConcurrency: env.EXPORT_PART_CONCURRENCY,
       uploadHeartbeatTimeoutMs: env.EXPORT_HEARTBEAT_TIMEOUT,
+      lateHorizonMs: env.EXPORT_LATE_HORIZON,
     },
+  });
+  const retentionActivities = createRetentionActivities({
+    store,
+    logger,
+    settings: { logRetentionMs: env.LOG_RETENTION },
   });
 
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
@@ -52,7 +58,7 @@ async function main(): Promise<void> {
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
-    activities,
+    activities: { ...activities, ...retentionActivities },
     ...(existsSync(bundle) ? { workflowBundlePath: bundle } : {}),
   });
   logger.info(

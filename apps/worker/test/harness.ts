@@ -9,7 +9,12 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import { createLogger } from '@log-exporter/config';
 import { type ManifestSigningKey, generateSigningKey, parseSigningKey } from '@log-exporter/manifests';
-import { type ExportSettings, createExportActivities } from '@log-exporter/activities';
+import {
+  type ExportSettings,
+  type RetentionSettings,
+  createExportActivities,
+  createRetentionActivities,
+} from '@log-exporter/activities';
 import {
   CustomerCredentials,
   CustomerS3Clients,
@@ -170,6 +175,8 @@ export async function startTestWorker(options: {
   s3RequestTimeoutMs?: number;
   /** A Temporal server of the test's own (the suite's shared one by default). */
   temporalAddress?: string;
+  /** The log clean-up's settings and clock. */
+  retention?: { settings?: Partial<RetentionSettings>; now?: () => number };
 }): Promise<TestWorker> {
   const address = options.temporalAddress ?? process.env.TEMPORAL_ADDRESS;
   const bundle = process.env.TEST_WORKFLOW_BUNDLE;
@@ -197,12 +204,17 @@ export async function startTestWorker(options: {
     manifestSigningKey: options.manifestSigningKey === undefined ? TEST_SIGNING_KEY : options.manifestSigningKey,
     settings: { settleDelayMs: 0, heartbeatIntervalMs: 500, ...options.settings },
   });
+  const retentionActivities = createRetentionActivities({
+    store: options.store,
+    logger,
+    ...(options.retention ? { settings: options.retention.settings, now: options.retention.now } : {}),
+  });
   const nativeConnection = await NativeConnection.connect({ address });
   const worker = await createExportWorker({
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
-    activities,
+    activities: { ...activities, ...retentionActivities },
     workflowBundlePath: bundle,
     shutdownGraceTime: '1 second',
   });

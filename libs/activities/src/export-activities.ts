@@ -13,7 +13,9 @@ import {
   type ExportWindowInput,
   type ExportedObject,
   ExportFailure,
+  type DeliveryPlan,
   type FieldGroup,
+  type IngestSlice,
   type ManifestLink,
   type PartPlan,
   PermanentErrorType,
@@ -26,13 +28,14 @@ import {
   windowContaining,
   exportWindowInputSchema,
   manifestObjectKey,
+  parseWindowFileName,
   partObjectKey,
   roleArnFor,
   windowEndMicros,
   windowStartingAt,
   formatMicrosIso,
 } from '@log-exporter/schemas';
-import type { Store, WindowScope } from '@log-exporter/store';
+import { type Store, type WindowScope, countUndelivered } from '@log-exporter/store';
 import { encodeToStream, type EncodeStats, type LogRecord } from '@log-exporter/formats';
 import {
   type CustomerCredentials,
@@ -61,6 +64,8 @@ export interface ExportSettings {
   partConcurrency: number;
   /** How long an upload may go without a heartbeat before Temporal retries it (e.g. its worker died). */
   uploadHeartbeatTimeoutMs: number;
+  /** How far back each scheduled run looks for delivered windows with late records to correct. */
+  lateHorizonMs: number;
 }
 
 export const DEFAULT_EXPORT_SETTINGS: ExportSettings = {
@@ -74,6 +79,7 @@ export const DEFAULT_EXPORT_SETTINGS: ExportSettings = {
   retryFailedWindowsForMs: 7 * 24 * 3_600_000,
   partConcurrency: 1,
   uploadHeartbeatTimeoutMs: 2 * 60_000,
+  lateHorizonMs: 7 * 24 * 3_600_000,
 };
 
 export interface ExportActivityDeps {
@@ -94,13 +100,24 @@ function roleOf(destination: Destination): CustomerRole {
   };
 }
 
-function scopeOf(resolved: ResolvedExport): WindowScope {
+function scopeOf(resolved: ResolvedExport, ingested?: IngestSlice): WindowScope {
   return {
     logType: resolved.logType,
     organization: resolved.organization,
     repositories: resolved.repositories,
     window: resolved.window,
+    ...(ingested ? { ingested } : {}),
   };
+}
+
+/** The highest part number among these objects' keys (0 for none). */
+function highestPartNumber(objects: readonly ExportedObject[]): number {
+  let highest = 0;
+  for (const object of objects) {
+    const name = parseWindowFileName(object.key.slice(object.key.lastIndexOf('/') + 1));
+    if (name?.kind === 'part') highest = Math.max(highest, name.partNumber);
+  }
+  return highest;
 }
 
 export function createExportActivities(deps: ExportActivityDeps): ExportActivities {
@@ -141,6 +158,37 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
       );
     }
     return destination;
+  }
+
+  /**
+   * What this run of the window delivers. Never delivered (or a re-run): the whole window up to
+   * the committed ingest sequence, as revision 1 (or the next), from part 1. Delivered before: the
+   * records stored since, as the next revision, after the window's objects.
+   */
+  async function planDelivery(
+    resolved: ResolvedExport,
+    rerun: boolean,
+  ): Promise<{ plan: Omit<DeliveryPlan, 'upToDate'>; firstPartNumber: number }> {
+    const previous = await store.runs.get(resolved.exportId, resolved.window.start);
+    const delivered = previous !== undefined && previous.revision > 0;
+    const deliveries = delivered ? await store.runs.deliveries(resolved.exportId, resolved.window.start) : [];
+    // Read the cut before counting: records committed later are above it, for the next delivery.
+    const upToSeq = await store.logs.committedSeq();
+    const correcting = delivered && !rerun;
+    const everWritten = [...(previous?.objects ?? []), ...deliveries.flatMap((d) => d.objects)];
+    return {
+      plan: {
+        revision: (previous?.revision ?? 0) + 1,
+        afterSeq: correcting ? (previous.deliveredSeq ?? 0) : null,
+        upToSeq,
+        keptObjects: correcting ? previous.objects : [],
+        previousRevisions: deliveries
+          .filter((d) => /^[0-9a-f]{64}$/.test(d.manifestSha256))
+          .map((d) => ({ revision: d.revision, sha256: d.manifestSha256 })),
+        currentManifestSha256: previous?.manifestSha256 ?? null,
+      },
+      firstPartNumber: correcting ? highestPartNumber(everWritten) + 1 : 1,
+    };
   }
 
   /** Runs an activity body, converting our errors into Temporal failures. */
@@ -229,43 +277,48 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
       });
     },
 
-    async planWindowParts(input: { resolved: ResolvedExport }): Promise<WindowPlan> {
+    async planWindowParts(input: { resolved: ResolvedExport; rerun?: boolean }): Promise<WindowPlan> {
       return run(async () => {
         const { resolved } = input;
-        const scope = scopeOf(resolved);
+        const delivery = await planDelivery(resolved, input.rerun === true);
+        const scope = scopeOf(resolved, { after: delivery.plan.afterSeq, upTo: delivery.plan.upToSeq });
         const total = await store.logs.countInWindow(scope);
         const parts: PartPlan[] = [];
         let after: PartPlan['after'] = null;
         let remaining = total;
-        let partNumber = 1;
+        // A correction continues after the highest part number the window ever had: a key that
+        // was written once is never written again with other bytes.
+        let partNumber = delivery.firstPartNumber;
+        const part = (until: PartPlan['until'], plannedRecords: number): PartPlan => ({
+          partNumber,
+          key: partObjectKey(resolved.layout, resolved.window, partNumber),
+          after,
+          until,
+          plannedRecords,
+          ingested: scope.ingested as IngestSlice,
+        });
         while (remaining > settings.maxRecordsPerPart) {
           const until = await store.logs.cursorAfter(scope, after, settings.maxRecordsPerPart - 1);
           if (!until) break; // records vanished since counting: the last part takes what is left
-          parts.push({
-            partNumber,
-            key: partObjectKey(resolved.layout, resolved.window, partNumber),
-            after,
-            until,
-            plannedRecords: settings.maxRecordsPerPart,
-          });
+          parts.push(part(until, settings.maxRecordsPerPart));
           after = until;
           remaining -= settings.maxRecordsPerPart;
           partNumber++;
         }
-        if (remaining > 0) {
-          parts.push({
-            partNumber,
-            key: partObjectKey(resolved.layout, resolved.window, partNumber),
-            after,
-            until: null,
-            plannedRecords: remaining,
-          });
-        }
+        if (remaining > 0) parts.push(part(null, remaining));
+        const plan: DeliveryPlan = { ...delivery.plan, upToDate: delivery.plan.afterSeq !== null && total === 0 };
         activityLogger(resolved.exportId, resolved.window.start).info(
-          { records: total, parts: parts.length },
+          {
+            records: total,
+            parts: parts.length,
+            revision: plan.revision,
+            ingested: scope.ingested,
+            correction: plan.afterSeq !== null,
+            upToDate: plan.upToDate,
+          },
           'planned window parts',
         );
-        return { totalRecords: total, parts };
+        return { totalRecords: total, parts, delivery: plan };
       });
     },
 
@@ -276,7 +329,7 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
         const destination = await loadDestination(resolved.destinationId, resolved.exportId);
         const role = roleOf(destination);
         const s3 = deps.s3.forRole(role, resolved.region);
-        const scope = scopeOf(resolved);
+        const scope = scopeOf(resolved, part.ingested);
         const range = { after: part.after, until: part.until };
         const pages: AsyncIterable<readonly LogRecord[]> =
           resolved.logType === 'client'
@@ -327,9 +380,13 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
       });
     },
 
-    async writeManifest(input: { resolved: ResolvedExport; objects: ExportedObject[] }): Promise<ExportedObject> {
+    async writeManifest(input: {
+      resolved: ResolvedExport;
+      objects: ExportedObject[];
+      delivery?: DeliveryPlan;
+    }): Promise<ExportedObject> {
       return run(async () => {
-        const { resolved, objects } = input;
+        const { resolved, objects, delivery } = input;
         // The chain: the previous window's manifest as recorded when it was written. None when
         // that window has not succeeded (yet): verify then starts the chain again here.
         const previous = await store.runs.get(
@@ -340,7 +397,13 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
           previous?.status === 'succeeded' && previous.manifestKey && previous.manifestSha256
             ? { window: previous.window, key: previous.manifestKey, sha256: previous.manifestSha256 }
             : null;
-        const manifest = signManifest(buildManifest(resolved, objects, link), deps.manifestSigningKey ?? null);
+        const revision = delivery
+          ? { revision: delivery.revision, previousRevisions: delivery.previousRevisions }
+          : undefined;
+        const manifest = signManifest(
+          buildManifest(resolved, objects, link, revision),
+          deps.manifestSigningKey ?? null,
+        );
         const destination = await loadDestination(resolved.destinationId, resolved.exportId);
         const s3 = deps.s3.forRole(roleOf(destination), resolved.region);
         const written = await writeSmallObject(
@@ -355,6 +418,7 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
             key: written.key,
             objects: objects.length,
             records: manifest.totals.records,
+            revision: manifest.revision,
             signedBy: manifest.signature?.keyId ?? null,
             linkedTo: link?.key ?? null,
           },
@@ -372,7 +436,14 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
             { scheduledAt: input.scheduledAt },
             'scheduled run for a deleted export: nothing to do',
           );
-          return { exists: false, organization: '', logType: 'client', targetWindowStart: '', retryWindowStarts: [] };
+          return {
+            exists: false,
+            organization: '',
+            logType: 'client',
+            targetWindowStart: '',
+            retryWindowStarts: [],
+            lateWindowStarts: [],
+          };
         }
         const scheduledMs = Date.parse(input.scheduledAt);
         if (Number.isNaN(scheduledMs)) {
@@ -384,12 +455,21 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
         // The window that closed last before the schedule fired: catch-up runs get their own day.
         const target = previousWindow(config.cadence, windowContaining(config.cadence, scheduledMs));
         const since = new Date(scheduledMs - settings.retryFailedWindowsForMs).toISOString();
-        const retries = (await store.runs.list(config.id, { limit: 1_000 }))
+        const recent = await store.runs.list(config.id, { limit: 1_000 });
+        const retries = recent
           .filter((r) => r.status === 'failed' && r.window.start < target.start && r.window.start >= since)
           .map((r) => r.window.start)
           .sort();
+        // Delivered windows of the late horizon with records stored since: each gets a correction.
+        const lateSince = new Date(scheduledMs - settings.lateHorizonMs).toISOString();
+        const late: string[] = [];
+        for (const r of recent) {
+          if (r.status !== 'succeeded' || r.window.start >= target.start || r.window.start < lateSince) continue;
+          if ((await countUndelivered(store.logs, config, r)) > 0) late.push(r.window.start);
+        }
+        late.sort();
         activityLogger(config.id, target.start).info(
-          { scheduledAt: input.scheduledAt, retries },
+          { scheduledAt: input.scheduledAt, retries, late },
           'planned scheduled run',
         );
         return {
@@ -398,6 +478,7 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
           logType: config.logType,
           targetWindowStart: target.start,
           retryWindowStarts: retries,
+          lateWindowStarts: late,
         };
       });
     },

@@ -1,3 +1,4 @@
 export * from './export-activities';
 export { contentTypeFor } from './content-types';
 export { toActivityFailure } from './activity-failures';
+export * from './retention-activities';

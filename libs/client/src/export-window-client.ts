@@ -1,7 +1,9 @@
 // Starting and inspecting export windows from other services. Starts are idempotent per
-// (export, window): the workflow ID is derived from them, a start while one runs joins it, a start
-// after a failure runs the window again, and a start after a success reports "already done".
-import { type Client, type WorkflowHandle, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+// (export, window): the workflow ID is derived from them and a start while one runs joins it. A
+// start after the window ended runs it again: a failed window is retried; a delivered one gets
+// only the records stored since its delivery (late records) in new objects, or nothing at all.
+// Exactly once is kept by the ingest sequence each delivery records, so starting twice is safe.
+import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import {
   DEFAULT_TASK_QUEUE,
@@ -24,19 +26,15 @@ export interface StartExportWindowOptions {
   organization?: string;
   logType?: LogType;
   /**
-   * Export the window again even if it succeeded before (late records, a changed folder): the same
-   * keys are overwritten. Without it, a succeeded window is reported as already done.
+   * Export the whole window again as a fresh set of parts from part 1 (a changed folder or
+   * format, lost objects): keys are overwritten with new bytes. Without it, a delivered window
+   * gets only its late records, and the objects in the bucket are never rewritten.
    */
   rerun?: boolean;
 }
 
-/**
- * `running`: the window's workflow runs now, started by this call or joined (the SDK does not say
- * which). `already-succeeded`: the window was exported before; nothing was started.
- */
-export type StartedExportWindow =
-  | { status: 'running'; workflowId: string; runId: string; handle: WorkflowHandle }
-  | { status: 'already-succeeded'; workflowId: string; handle: WorkflowHandle };
+/** `running`: the window's workflow runs now, started by this call or joined (the SDK does not say which). */
+export type StartedExportWindow = { status: 'running'; workflowId: string; runId: string; handle: WorkflowHandle };
 
 export async function startExportWindow(
   client: Client,
@@ -51,23 +49,20 @@ export async function startExportWindow(
   if (options.organization)
     searchAttributes.push({ key: exportSearchAttributes.organization, value: options.organization });
   if (options.logType) searchAttributes.push({ key: exportSearchAttributes.logType, value: options.logType });
-  const input: ExportWindowInput = { exportId: options.exportId, windowStart };
-  try {
-    const handle = await client.workflow.start(EXPORT_WINDOW_WORKFLOW, {
-      workflowId,
-      taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
-      args: [input],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: options.rerun ? 'ALLOW_DUPLICATE' : 'ALLOW_DUPLICATE_FAILED_ONLY',
-      typedSearchAttributes: searchAttributes,
-    });
-    return { status: 'running', workflowId, runId: handle.firstExecutionRunId, handle };
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      return { status: 'already-succeeded', workflowId, handle: client.workflow.getHandle(workflowId) };
-    }
-    throw err;
-  }
+  const input: ExportWindowInput = {
+    exportId: options.exportId,
+    windowStart,
+    ...(options.rerun ? { rerun: true } : {}),
+  };
+  const handle = await client.workflow.start(EXPORT_WINDOW_WORKFLOW, {
+    workflowId,
+    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    args: [input],
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    typedSearchAttributes: searchAttributes,
+  });
+  return { status: 'running', workflowId, runId: handle.firstExecutionRunId, handle };
 }
 
 /** Starts (or joins) the window and waits for its result. */

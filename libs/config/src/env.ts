@@ -47,12 +47,19 @@ const commonEnvShape = {
   /** The SDK's own override for every AWS service: set to the local emulator in dev and tests. */
   AWS_ENDPOINT_URL: z.url({ message: 'expected a URL such as http://127.0.0.1:5000' }).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  /** How long after a window closes before it is exported, so most late records land in it. */
+  EXPORT_SETTLE_DELAY: duration.default(30 * 60_000),
+  /**
+   * How far back each scheduled run looks for delivered windows with late records (stored after
+   * their delivery) and delivers them; older ones are counted and shown, and delivered on request.
+   */
+  EXPORT_LATE_HORIZON: duration.default(7 * 86_400_000),
+  /** How long raw log rows are kept after their window ends (never while it has undelivered records). */
+  LOG_RETENTION: duration.default(30 * 86_400_000),
 };
 
 export const workerEnvSchema = z.object({
   ...commonEnvShape,
-  /** How long after a window closes before it is exported, so late records land in it. */
-  EXPORT_SETTLE_DELAY: duration.default(30 * 60_000),
   /** Records per data object before a window is split into numbered parts. */
   EXPORT_PART_MAX_RECORDS: positiveInt.default(1_000_000),
   /** How far back each scheduled run retries windows whose last run failed. */

@@ -9,12 +9,22 @@ import {
   MANIFEST_VERSION,
   type Manifest,
   type ManifestLink,
+  type ManifestRevision,
   RECORD_SCHEMA_VERSION,
   type ResolvedExport,
   type UnsignedManifest,
   manifestSchema,
 } from '@log-exporter/schemas';
 import type { ManifestPublicKey, ManifestSigningKey } from './signing-keys';
+
+/** Which delivery of the window a manifest describes: the first (revision 1) or a later one. */
+export interface ManifestRevisionInfo {
+  revision: number;
+  /** The window's earlier manifests, oldest first (none for revision 1). */
+  previousRevisions: readonly ManifestRevision[];
+}
+
+const FIRST_REVISION: ManifestRevisionInfo = { revision: 1, previousRevisions: [] };
 
 /** The manifest's members in the order they are written (and signed). */
 export function buildManifest(
@@ -24,6 +34,7 @@ export function buildManifest(
   >,
   objects: readonly ExportedObject[],
   previousManifest: ManifestLink | null,
+  revision: ManifestRevisionInfo = FIRST_REVISION,
 ): UnsignedManifest {
   return {
     manifestVersion: MANIFEST_VERSION,
@@ -35,6 +46,7 @@ export function buildManifest(
     compression: resolved.compression,
     cadence: resolved.cadence,
     window: { start: resolved.window.start, end: resolved.window.end },
+    revision: revision.revision,
     objects: objects.map((o) => ({ key: o.key, records: o.records, bytes: o.bytes, sha256: o.sha256 })),
     totals: {
       objects: objects.length,
@@ -42,6 +54,7 @@ export function buildManifest(
       bytes: objects.reduce((sum, o) => sum + o.bytes, 0),
     },
     previousManifest,
+    previousRevisions: revision.previousRevisions.map((r) => ({ revision: r.revision, sha256: r.sha256 })),
   };
 }
 

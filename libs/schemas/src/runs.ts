@@ -64,8 +64,12 @@ export const deliverySchema = z.object({
 });
 export type Delivery = z.infer<typeof deliverySchema>;
 
-/** Version of the manifest document (2: chained to the previous window's manifest, and signed). */
-export const MANIFEST_VERSION = 2;
+/**
+ * Version of the manifest document: 2, chained to the previous window's manifest and signed; 3,
+ * revised when late records are delivered (`revision`, `previousRevisions`). Readers accept both.
+ */
+export const MANIFEST_VERSION = 3;
+export const READABLE_MANIFEST_VERSIONS = [2, 3] as const;
 /** Version of the record schemas the data files follow (the fields of docs/formats.md). */
 export const RECORD_SCHEMA_VERSION = 1;
 
@@ -88,9 +92,21 @@ export const manifestSignatureSchema = z.object({
 });
 export type ManifestSignature = z.infer<typeof manifestSignatureSchema>;
 
-/** The manifest: written after every part; its presence means the window is complete. */
+/** An earlier revision of the same window's manifest, by the SHA-256 of its bytes. */
+export const manifestRevisionSchema = z.object({
+  revision: z.number().int().min(1),
+  sha256: sha256Hex,
+});
+export type ManifestRevision = z.infer<typeof manifestRevisionSchema>;
+
+/**
+ * The manifest: written after every part; its presence means the window is complete. When late
+ * records are delivered, it is written again, with the next `revision`, listing every object of
+ * the window (the earlier ones unchanged, then the new ones). Members are in the order written
+ * (and signed); fields absent from version 2 are optional, so its signatures still check.
+ */
 export const manifestSchema = z.object({
-  manifestVersion: z.literal(MANIFEST_VERSION),
+  manifestVersion: z.union([z.literal(READABLE_MANIFEST_VERSIONS[0]), z.literal(READABLE_MANIFEST_VERSIONS[1])]),
   schemaVersion: z.number().int().min(1),
   exportId: exportIdSchema,
   organization: z.string(),
@@ -99,6 +115,8 @@ export const manifestSchema = z.object({
   compression: compressionSchema,
   cadence: cadenceSchema,
   window: windowSchema,
+  /** 1 for the first delivery, one more for each later one. Absent in version 2 (revision 1). */
+  revision: z.number().int().min(1).optional(),
   objects: z.array(exportedObjectSchema),
   totals: z.object({
     objects: z.number().int().min(0),
@@ -106,6 +124,8 @@ export const manifestSchema = z.object({
     bytes: z.number().int().min(0),
   }),
   previousManifest: manifestLinkSchema.nullable(),
+  /** Every earlier revision of this window's manifest, oldest first: the next window may link to one. */
+  previousRevisions: z.array(manifestRevisionSchema).optional(),
   signature: manifestSignatureSchema.nullable(),
 });
 export type Manifest = z.infer<typeof manifestSchema>;

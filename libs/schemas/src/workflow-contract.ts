@@ -15,16 +15,28 @@ export const exportWindowInputSchema = z.strictObject({
   exportId: exportIdSchema,
   /** Start of the window, e.g. `2026-11-25T00:00:00Z` or `2026-11-25`; aligned to the cadence. */
   windowStart: z.string().min(1),
+  /**
+   * Export the whole window again as a fresh set of parts from part 1 (objects are rewritten).
+   * Without it, a window delivered before gets only its late records, in new objects.
+   */
+  rerun: z.boolean().optional(),
 });
 export type ExportWindowInput = z.infer<typeof exportWindowInputSchema>;
 
 export interface ExportWindowResult {
   exportId: string;
   window: ExportWindow;
+  /** Totals of every object of the window (all deliveries). */
   records: number;
   bytes: number;
   objects: ExportedObject[];
   manifestKey: string;
+  /** The manifest revision now in the bucket; absent in results from before revisions. */
+  revision?: number;
+  /** Records this run delivered (the late ones, for a correction; 0: nothing was late). */
+  deliveredRecords?: number;
+  /** True when the window had been delivered and nothing was late: nothing was written. */
+  upToDate?: boolean;
 }
 
 /** The export as it was when the run started: every step of one run uses this same snapshot. */
@@ -63,6 +75,12 @@ export interface RecordCursor {
   id: string;
 }
 
+/** A slice of the database's ingest sequence, (after, upTo]; null bounds are open. */
+export interface IngestSlice {
+  after: number | null;
+  upTo: number | null;
+}
+
 /** One part of a window: the records after `after` up to and including `until` (null: open end). */
 export interface PartPlan {
   partNumber: number;
@@ -70,11 +88,32 @@ export interface PartPlan {
   after: RecordCursor | null;
   until: RecordCursor | null;
   plannedRecords: number;
+  /** Only records of this delivery's slice of the ingest sequence; absent in older histories. */
+  ingested?: IngestSlice;
+}
+
+/** What one run of a window delivers: the whole window, or its late records as a correction. */
+export interface DeliveryPlan {
+  /** The manifest revision this run writes (1 for the first delivery). */
+  revision: number;
+  /** The slice delivered: afterSeq null for the whole window (first delivery, or a re-run). */
+  afterSeq: number | null;
+  upToSeq: number;
+  /** Objects of earlier deliveries that stay listed (none for a first delivery or a re-run). */
+  keptObjects: ExportedObject[];
+  /** The window's earlier manifests, oldest first: the new one names them. */
+  previousRevisions: { revision: number; sha256: string }[];
+  /** SHA-256 of the manifest in the bucket now (null: none yet): kept when nothing is late. */
+  currentManifestSha256: string | null;
+  /** Nothing late to deliver: no object and no manifest is written. */
+  upToDate: boolean;
 }
 
 export interface WindowPlan {
   totalRecords: number;
   parts: PartPlan[];
+  /** Absent in histories recorded before deliveries existed (then: the whole window). */
+  delivery?: DeliveryPlan;
 }
 
 export interface RunStartedInput {
@@ -94,6 +133,8 @@ export interface RunResultInput {
   /** Absent in runs recorded before manifests were chained. */
   manifestSha256?: string | null;
   error: RunError | null;
+  /** What this run delivered (absent: nothing, or a run from before deliveries existed). */
+  delivery?: { revision: number; afterSeq: number | null; upToSeq: number; objects: ExportedObject[] };
 }
 
 export interface AssumedRoleSummary {
@@ -112,6 +153,11 @@ export interface ScheduledRunPlan {
   targetWindowStart: string;
   /** Earlier windows whose last run failed (oldest first), retried before the target. */
   retryWindowStarts: string[];
+  /**
+   * Earlier delivered windows within the late horizon with records stored after their delivery
+   * (oldest first): each gets a correction. Absent in histories from before corrections.
+   */
+  lateWindowStarts?: string[];
 }
 
 export interface ScheduledExportInput {
@@ -147,6 +193,35 @@ export interface BackfillProgress {
   windows: { windowStart: string; outcome: WindowOutcome | 'running' | 'pending'; message?: string }[];
 }
 
+/** One batch of the log clean-up: what it removed, and whether anything expired is left. */
+export interface RetentionBatchResult {
+  logType: LogType;
+  /** Rows whose window time is before this were eligible (canonical record timestamp). */
+  before: string;
+  rowsDeleted: number;
+  partitionsDropped: string[];
+  /** Windows kept past their retention because they have undelivered records. */
+  holds: number;
+  /** True when nothing expired and unheld is left for this log type. */
+  done: boolean;
+}
+
+export interface CleanUpLogsResult {
+  rowsDeleted: number;
+  partitionsDropped: string[];
+  holds: number;
+  batches: number;
+}
+
+/** The log clean-up's activities (run by its own schedule, `LOG_RETENTION_SCHEDULE_ID`). */
+export interface RetentionActivities {
+  /** Deletes one bounded batch of expired log rows of one type, never inside a hold. */
+  deleteExpiredLogs(input: { logType: LogType }): Promise<RetentionBatchResult>;
+}
+
+export const CLEAN_UP_LOGS_WORKFLOW = 'cleanUpLogs';
+export const LOG_RETENTION_SCHEDULE_ID = 'log-retention';
+
 export const SCHEDULED_EXPORT_WORKFLOW = 'scheduledExport';
 export const BACKFILL_EXPORT_WORKFLOW = 'backfillExport';
 export const BACKFILL_PROGRESS_QUERY = 'progress';
@@ -166,9 +241,15 @@ export interface ExportActivities {
   resolveExport(input: ExportWindowInput): Promise<ResolvedExport>;
   recordRunStarted(input: RunStartedInput): Promise<void>;
   assumeCustomerRole(input: { exportId: string; destinationId: string }): Promise<AssumedRoleSummary>;
-  planWindowParts(input: { resolved: ResolvedExport }): Promise<WindowPlan>;
+  /** Plans this run's delivery: the whole window, or (delivered before, no re-run) its late records. */
+  planWindowParts(input: { resolved: ResolvedExport; rerun?: boolean }): Promise<WindowPlan>;
   uploadPart(input: { resolved: ResolvedExport; part: PartPlan }): Promise<ExportedObject>;
-  writeManifest(input: { resolved: ResolvedExport; objects: ExportedObject[] }): Promise<ExportedObject>;
+  /** Writes the manifest listing every object of the window, as revision `delivery.revision`. */
+  writeManifest(input: {
+    resolved: ResolvedExport;
+    objects: ExportedObject[];
+    delivery?: DeliveryPlan;
+  }): Promise<ExportedObject>;
   recordRunResult(input: RunResultInput): Promise<void>;
   /** For a scheduled run: the window to export, and failed earlier windows to retry first. */
   planScheduledRun(input: { exportId: string; scheduledAt: string }): Promise<ScheduledRunPlan>;

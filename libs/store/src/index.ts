@@ -3,3 +3,4 @@ export { openStore, openSqliteStore, openPostgresStore, parseDatabaseUrl } from 
 export { POSTGRES_MIGRATIONS } from './migrations/postgres';
 export { SQLITE_MIGRATIONS } from './migrations/sqlite';
 export type { Migration } from './migrations/migration';
+export * from './reconciliation';

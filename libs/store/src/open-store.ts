@@ -30,25 +30,18 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
 /** Day partitions created ahead at open (PostgreSQL), so ingest rarely creates one itself. */
 const PARTITION_DAYS_AHEAD = 7;
 
-function upcomingDays(days: number): string[] {
-  const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
-  return Array.from({ length: days + 2 }, (_, i) => new Date(today + (i - 1) * 86_400_000).toISOString().slice(0, 10));
-}
-
 async function storeOver(driver: SqlDriver): Promise<Store> {
   await migrate(driver, driver.kind === 'postgres' ? POSTGRES_MIGRATIONS : SQLITE_MIGRATIONS);
   const tableOf = (logType: LogType) => (logType === 'client' ? CLIENT_TABLE : AUDIT_TABLE).table;
-  if (driver.partitions) {
-    for (const logType of ['client', 'audit'] as const)
-      await driver.partitions.ensure(tableOf(logType), upcomingDays(PARTITION_DAYS_AHEAD));
-  }
+  const retention = new Retention(driver);
+  await retention.prepareAhead(PARTITION_DAYS_AHEAD);
   return {
     kind: driver.kind,
     destinations: new Destinations(driver),
     exports: new Exports(driver),
     runs: new Runs(driver),
     logs: new Logs(driver),
-    retention: new Retention(driver),
+    retention,
     async listPartitions(logType) {
       return driver.partitions ? (await driver.partitions.list(tableOf(logType))).map((p) => p.name) : [];
     },

@@ -1,6 +1,7 @@
 // exportWindow: one export's records of one window, delivered to the customer's bucket as data
-// objects and then a manifest, with the run recorded before and after. Orchestration only: every
-// side effect is an activity, with its timeout and retry policy stated beside it.
+// objects and then a manifest, with the run recorded before and after. A window delivered before
+// gets only its late records (stored since), as new objects and the manifest's next revision.
+// Orchestration only: every side effect is an activity, its options in the table below.
 import type { ActivityOptions, RetryPolicy, SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   ActivityFailure,
@@ -14,6 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type {
+  DeliveryPlan,
   ExportActivities,
   ExportWindowInput,
   ExportWindowResult,
@@ -25,130 +27,78 @@ import type {
 import { NON_RETRYABLE_ERROR_TYPES } from '@log-exporter/schemas';
 import { searchKeys } from './search-attribute-keys';
 
-/** Parts uploaded at once within one window, unless the worker's configuration says otherwise. */
-const PART_CONCURRENCY = 4;
+/**
+ * Parts uploaded at once for histories recorded before the worker's configuration said how many
+ * (`resolved.tuning`): those workflows must keep scheduling parts as they did.
+ */
+const LEGACY_PART_CONCURRENCY = 4;
 
-// Bookkeeping against our own database: quick, retried for up to an hour.
-const bookkeepingActivities = proxyActivities<ExportActivities>({
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '1 hour',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-  },
-});
+const nonRetryableErrorTypes = [...NON_RETRYABLE_ERROR_TYPES];
 
-// Loading the export: misconfiguration fails at once (non-retryable types), the rest retries.
-const { resolveExport: resolveExportActivity } = proxyActivities<ExportActivities>({
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '1 hour',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-  },
-});
-
-// STS: a refused role fails fast; throttling and outages retry while the window is still useful.
-const { assumeCustomerRole: assumeCustomerRoleActivity } = proxyActivities<ExportActivities>({
-  startToCloseTimeout: '1 minute',
-  scheduleToCloseTimeout: '12 hours',
-  retry: {
+/** The three retry policies of a window: misconfiguration (non-retryable types) fails at once. */
+const RETRY = {
+  /** Our own database: quick, retried soon. */
+  quick: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes },
+  /** AWS calls and long database scans: throttling and outages retried while the window is useful. */
+  patient: {
     initialInterval: '5 seconds',
     backoffCoefficient: 2,
     maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+    nonRetryableErrorTypes,
   },
-});
+  /** Part uploads: a lost connection is retried at once, a longer outage with longer waits. */
+  upload: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes },
+} satisfies Record<string, RetryPolicy>;
 
-// Counting and cutting the window into parts: index scans, minutes at most.
-const { planWindowParts: planWindowPartsActivity } = proxyActivities<ExportActivities>({
-  startToCloseTimeout: '15 minutes',
-  scheduleToCloseTimeout: '12 hours',
-  retry: {
-    initialInterval: '5 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-  },
-});
+/** Every quick step of a window: its timeouts and retry policy, stated once. */
+const STEP_OPTIONS = {
+  resolveExport: { startToCloseTimeout: '30 seconds', scheduleToCloseTimeout: '1 hour', retry: RETRY.quick },
+  recordRunStarted: { startToCloseTimeout: '30 seconds', scheduleToCloseTimeout: '1 hour', retry: RETRY.quick },
+  assumeCustomerRole: { startToCloseTimeout: '1 minute', scheduleToCloseTimeout: '12 hours', retry: RETRY.patient },
+  // Counting and cutting the window into parts: index scans, minutes at most.
+  planWindowParts: { startToCloseTimeout: '15 minutes', scheduleToCloseTimeout: '12 hours', retry: RETRY.patient },
+  // The manifest, written last: its presence tells the customer the window is complete.
+  writeManifest: { startToCloseTimeout: '2 minutes', scheduleToCloseTimeout: '12 hours', retry: RETRY.patient },
+  recordRunResult: { startToCloseTimeout: '30 seconds', scheduleToCloseTimeout: '1 hour', retry: RETRY.quick },
+} satisfies Record<string, ActivityOptions>;
+type QuickStep = keyof typeof STEP_OPTIONS;
+type QuickSteps = Pick<ExportActivities, QuickStep>;
 
-// One part: streams up to a million records into one object. Heartbeats prove it is alive (a
-// dead worker's part is retried elsewhere after the heartbeat timeout); a retry redoes only this
-// part, never the parts already uploaded.
+// One part streams up to a million records into one object. Heartbeats prove it is alive (a dead
+// worker's part is retried elsewhere after the heartbeat timeout); a retry redoes only this part.
 const UPLOAD_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1 hour',
   heartbeatTimeout: '2 minutes',
   scheduleToCloseTimeout: '12 hours',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-  },
+  retry: RETRY.upload,
 };
 
-// The manifest, written last: its presence tells the customer the window is complete.
-const { writeManifest: writeManifestActivity } = proxyActivities<ExportActivities>({
-  startToCloseTimeout: '2 minutes',
-  scheduleToCloseTimeout: '12 hours',
-  retry: {
-    initialInterval: '5 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-  },
-});
+function quickSteps(local: boolean): QuickSteps {
+  const steps: Partial<Record<QuickStep, unknown>> = {};
+  for (const [step, options] of Object.entries(STEP_OPTIONS) as [QuickStep, ActivityOptions][]) {
+    const proxy = local
+      ? proxyLocalActivities<ExportActivities>({ ...options, localRetryThreshold: '10 seconds' })
+      : proxyActivities<ExportActivities>(options);
+    steps[step] = proxy[step];
+  }
+  return steps as QuickSteps;
+}
 
-// Every step but the part uploads (database bookkeeping and planning, STS, the manifest PUT) as
-// local activities: run by the
-// worker inside the workflow task and recorded as one marker each, instead of three events and a
-// workflow task per call, so a day's thousands of small windows cost Temporal a third as much.
-// Same timeouts and retry policies as above. Workflows started before this change keep the
-// regular activities (the patch), so their histories still replay.
+// The quick steps run as local activities: by the worker inside the workflow task, recorded as
+// one marker each instead of three events and a workflow task per call, so a day's thousands of
+// small windows cost Temporal a third as much. Workflows started before that change keep regular
+// activities (the patch), so their histories still replay.
 const LOCAL_ACTIVITIES_PATCH = 'quick-steps-as-local-activities';
-const LOCAL_RETRY: RetryPolicy = {
-  initialInterval: '1 second',
-  backoffCoefficient: 2,
-  maximumInterval: '1 minute',
-  nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-};
-const localBookkeeping = proxyLocalActivities<ExportActivities>({
-  startToCloseTimeout: '30 seconds',
-  scheduleToCloseTimeout: '1 hour',
-  localRetryThreshold: '10 seconds',
-  retry: LOCAL_RETRY,
-});
-const { assumeCustomerRole: assumeCustomerRoleLocal } = proxyLocalActivities<ExportActivities>({
-  startToCloseTimeout: '1 minute',
-  scheduleToCloseTimeout: '12 hours',
-  localRetryThreshold: '10 seconds',
-  retry: { ...LOCAL_RETRY, initialInterval: '5 seconds', maximumInterval: '5 minutes' },
-});
-const { planWindowParts: planWindowPartsLocal } = proxyLocalActivities<ExportActivities>({
-  startToCloseTimeout: '15 minutes',
-  scheduleToCloseTimeout: '12 hours',
-  localRetryThreshold: '10 seconds',
-  retry: { ...LOCAL_RETRY, initialInterval: '5 seconds', maximumInterval: '5 minutes' },
-});
-const { writeManifest: writeManifestLocal } = proxyLocalActivities<ExportActivities>({
-  startToCloseTimeout: '2 minutes',
-  scheduleToCloseTimeout: '12 hours',
-  localRetryThreshold: '10 seconds',
-  retry: { ...LOCAL_RETRY, initialInterval: '5 seconds', maximumInterval: '5 minutes' },
-});
+const LOCAL_STEPS = quickSteps(true);
+const REGULAR_STEPS = quickSteps(false);
+// Planning comes before the run is recorded, so a window with nothing late leaves no trace (no
+// attempt, no role assumed); histories from before keep their order.
+export const CORRECTIONS_PATCH = 'late-record-corrections';
 
 export async function exportWindow(input: ExportWindowInput): Promise<ExportWindowResult> {
-  const local = patched(LOCAL_ACTIVITIES_PATCH);
-  const resolveExport = local ? localBookkeeping.resolveExport : resolveExportActivity;
-  const { recordRunStarted, recordRunResult } = local ? localBookkeeping : bookkeepingActivities;
-  const assumeCustomerRole = local ? assumeCustomerRoleLocal : assumeCustomerRoleActivity;
-  const writeManifest = local ? writeManifestLocal : writeManifestActivity;
-  const planWindowParts = local ? planWindowPartsLocal : planWindowPartsActivity;
-  const resolved = await resolveExport(input);
+  const steps = patched(LOCAL_ACTIVITIES_PATCH) ? LOCAL_STEPS : REGULAR_STEPS;
+  const planFirst = patched(CORRECTIONS_PATCH);
+  const resolved = await steps.resolveExport(input);
   tagWorkflow(resolved);
 
   // A window is exported only once it has closed and late records have settled.
@@ -156,21 +106,35 @@ export async function exportWindow(input: ExportWindowInput): Promise<ExportWind
   if (waitMs > 0) await sleep(waitMs);
 
   const { workflowId, runId } = workflowInfo();
-  await recordRunStarted({ exportId: resolved.exportId, window: resolved.window, workflowId, workflowRunId: runId });
+  const run = { exportId: resolved.exportId, window: resolved.window, workflowId };
+  const plan = () => steps.planWindowParts({ resolved, ...(input.rerun ? { rerun: true } : {}) });
+  if (!planFirst) await steps.recordRunStarted({ ...run, workflowRunId: runId });
   try {
-    await assumeCustomerRole({ exportId: resolved.exportId, destinationId: resolved.destinationId });
-    const plan = await planWindowParts({ resolved });
-    const objects = await uploadParts(resolved, plan.parts);
-    const manifest = await writeManifest({ resolved, objects });
-    await recordRunResult({
-      exportId: resolved.exportId,
-      window: resolved.window,
-      workflowId,
+    const early = planFirst ? await plan() : undefined;
+    if (early?.delivery?.upToDate) return upToDateResult(resolved, early.delivery);
+    if (planFirst) await steps.recordRunStarted({ ...run, workflowRunId: runId });
+    await steps.assumeCustomerRole({ exportId: resolved.exportId, destinationId: resolved.destinationId });
+    const { parts, delivery } = early ?? (await plan());
+    const added = await uploadParts(resolved, parts);
+    const objects = [...(delivery?.keptObjects ?? []), ...added];
+    const manifest = await steps.writeManifest({ resolved, objects, ...(delivery ? { delivery } : {}) });
+    await steps.recordRunResult({
+      ...run,
       status: 'succeeded',
       objects,
       manifestKey: manifest.key,
       manifestSha256: manifest.sha256,
       error: null,
+      ...(delivery
+        ? {
+            delivery: {
+              revision: delivery.revision,
+              afterSeq: delivery.afterSeq,
+              upToSeq: delivery.upToSeq,
+              objects: added,
+            },
+          }
+        : {}),
     });
     return {
       exportId: resolved.exportId,
@@ -179,21 +143,14 @@ export async function exportWindow(input: ExportWindowInput): Promise<ExportWind
       bytes: objects.reduce((sum, o) => sum + o.bytes, 0),
       objects,
       manifestKey: manifest.key,
+      ...(delivery ? { revision: delivery.revision, deliveredRecords: sumRecords(added), upToDate: false } : {}),
     };
   } catch (err) {
     const error = describeFailure(err);
     // Record the failure even if the workflow is being cancelled, then fail the workflow so it
     // shows as Failed in the Temporal UI and a retry (or a new start of this ID) runs it again.
     await CancellationScope.nonCancellable(() =>
-      recordRunResult({
-        exportId: resolved.exportId,
-        window: resolved.window,
-        workflowId,
-        status: 'failed',
-        objects: [],
-        manifestKey: null,
-        error,
-      }),
+      steps.recordRunResult({ ...run, status: 'failed', objects: [], manifestKey: null, error }),
     );
     throw ApplicationFailure.create({
       type: error.type,
@@ -204,13 +161,33 @@ export async function exportWindow(input: ExportWindowInput): Promise<ExportWind
   }
 }
 
+/** Delivered before, nothing stored since: the window stays as it is in the bucket. */
+function upToDateResult(resolved: ResolvedExport, delivery: DeliveryPlan): ExportWindowResult {
+  const objects = delivery.keptObjects;
+  return {
+    exportId: resolved.exportId,
+    window: resolved.window,
+    records: sumRecords(objects),
+    bytes: objects.reduce((sum, o) => sum + o.bytes, 0),
+    objects,
+    manifestKey: resolved.manifestKey,
+    revision: delivery.revision - 1,
+    deliveredRecords: 0,
+    upToDate: true,
+  };
+}
+
+function sumRecords(objects: readonly ExportedObject[]): number {
+  return objects.reduce((sum, o) => sum + o.records, 0);
+}
+
 /** Uploads the parts, a few at a time, and returns their objects in part order. */
 async function uploadParts(resolved: ResolvedExport, parts: PartPlan[]): Promise<ExportedObject[]> {
   const { uploadPart } = proxyActivities<ExportActivities>({
     ...UPLOAD_OPTIONS,
     ...(resolved.tuning ? { heartbeatTimeout: resolved.tuning.uploadHeartbeatTimeoutMs } : {}),
   });
-  const concurrency = resolved.tuning?.partConcurrency ?? PART_CONCURRENCY;
+  const concurrency = resolved.tuning?.partConcurrency ?? LEGACY_PART_CONCURRENCY;
   const objects: ExportedObject[] = new Array(parts.length);
   let next = 0;
   const lane = async () => {

@@ -1,6 +1,7 @@
 // scheduledExport: what an export's Temporal Schedule starts. The window comes from the time the
-// schedule fired for (so catch-up and schedule backfills export the right days), and failed
-// windows of the past days are retried first: a window is retried until it succeeds, never dropped.
+// schedule fired for (so catch-up and schedule backfills export the right days); failed windows of
+// the past days are retried first (a window is retried until it succeeds, never dropped), and
+// delivered windows with late records get their correction.
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { ExportActivities, ScheduledExportInput, ScheduledExportResult } from '@log-exporter/schemas';
 import { NON_RETRYABLE_ERROR_TYPES } from '@log-exporter/schemas';
@@ -28,7 +29,9 @@ export async function scheduledExport(input: ScheduledExportInput): Promise<Sche
   const result: ScheduledExportResult = { exportId: input.exportId, scheduledAt, windows: [] };
   if (!plan.exists) return result;
   // Oldest first, one at a time: windows finish in order (manifests chain to the previous one).
-  for (const windowStart of [...plan.retryWindowStarts, plan.targetWindowStart]) {
+  // Failed windows are retried, delivered ones with late records corrected, then the new one.
+  const earlier = [...new Set([...plan.retryWindowStarts, ...(plan.lateWindowStarts ?? [])])].sort();
+  for (const windowStart of [...earlier, plan.targetWindowStart]) {
     const outcome = await runWindowChild({
       exportId: input.exportId,
       organization: plan.organization,

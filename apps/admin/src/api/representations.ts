@@ -58,7 +58,7 @@ export const runsStartedSchema = z.object({
     z.object({
       windowStart: z.string(),
       workflowId: z.string(),
-      status: z.enum(['running', 'already-succeeded']),
+      status: z.enum(['running']),
       temporalUrl: z.string(),
     }),
   ),

@@ -743,13 +743,8 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
     if (!config) return;
     try {
       const started = (await requestRuns(deps, config, body)).windows;
-      const already = started.filter((s) => s.status === 'already-succeeded').length;
       // Post/redirect/get: reloading the page afterwards must not start the runs again.
-      const notice = new URLSearchParams({
-        started: String(started.length),
-        from: started[0]?.windowStart ?? '',
-        already: String(already),
-      });
+      const notice = new URLSearchParams({ started: String(started.length), from: started[0]?.windowStart ?? '' });
       return reply.redirect(`/exports/${config.id}?${notice}`, 303);
     } catch (err) {
       if (err instanceof HttpError)
@@ -763,7 +758,6 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
     const q = z
       .object({
         started: z.coerce.number().int().min(0).optional(),
-        already: z.coerce.number().int().min(0).optional(),
         from: z
           .string()
           .regex(/^[\dT:Z-]{0,25}$/)
@@ -775,8 +769,8 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
     if (q.saved) return { kind: 'ok', text: 'Saved.' };
     if (q.started === undefined) return undefined;
     const text =
-      `${q.started} window(s) requested from ${q.from ?? '?'}` +
-      (q.already ? `; ${q.already} already exported before (tick "export again" to redo)` : '');
+      `${q.started} window(s) requested from ${q.from ?? '?'}: a window delivered before gets only ` +
+      `its late records (tick "export again" to rewrite it whole)`;
     return { kind: 'ok', text };
   }
 

@@ -5,8 +5,20 @@ import { AUDIT_TABLE, CLIENT_TABLE } from '../log-tables';
 import type { SqlDriver } from '../sql-driver';
 import type { RetentionBatch, RetentionRepository } from '../store';
 
+/** Yesterday to `days` ahead, as `YYYY-MM-DD`. */
+export function daysAround(days: number, now = Date.now()): string[] {
+  const today = now - (now % 86_400_000);
+  return Array.from({ length: days + 2 }, (_, i) => new Date(today + (i - 1) * 86_400_000).toISOString().slice(0, 10));
+}
+
 export class Retention implements RetentionRepository {
   constructor(private readonly db: SqlDriver) {}
+
+  async prepareAhead(days: number): Promise<void> {
+    if (!this.db.partitions) return;
+    for (const table of [CLIENT_TABLE.table, AUDIT_TABLE.table])
+      await this.db.partitions.ensure(table, daysAround(days));
+  }
 
   async deleteExpired(input: RetentionBatch): Promise<{ rows: number; partitionsDropped: string[] }> {
     const t = input.logType === 'client' ? CLIENT_TABLE : AUDIT_TABLE;
