@@ -16,6 +16,12 @@ export interface AdminSettings {
   ingestBodyLimit: number;
   /** Public keys of the manifest signatures, newest first (MANIFEST_PUBLIC_KEYS). */
   manifestPublicKeys: ManifestPublicKey[];
+  /** EXPORT_LATE_HORIZON: windows this recent are corrected by the next scheduled run. */
+  lateHorizonMs: number;
+  /** EXPORT_SETTLE_DELAY: a window is due this long after it closes. */
+  settleDelayMs: number;
+  /** LOG_RETENTION: the log clean-up's schedule is kept by the admin app. */
+  logRetentionMs: number;
   version: string;
 }
 

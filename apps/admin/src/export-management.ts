@@ -72,8 +72,10 @@ async function syncSchedule(deps: AdminDeps, config: ExportConfig): Promise<void
 }
 
 /** All schedules to the state of all exports; run at admin start and on demand. */
+/** Makes the exports' schedules match the exports, and keeps the log clean-up's schedule. */
 export async function reconcile(deps: AdminDeps) {
   const report = await deps.temporal.reconcileSchedules(await deps.store.exports.list());
+  const retentionSchedule = await deps.temporal.ensureRetentionSchedule();
   deps.logger.info(
     {
       created: report.created.length,
@@ -81,10 +83,11 @@ export async function reconcile(deps: AdminDeps) {
       unchanged: report.unchanged.length,
       deleted: report.deleted.length,
       errors: report.errors,
+      retentionSchedule,
     },
     'schedules reconciled',
   );
-  return report;
+  return { ...report, retentionSchedule };
 }
 
 export async function createExport(deps: AdminDeps, input: NewExport, actor: Actor): Promise<ExportConfig> {

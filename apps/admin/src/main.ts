@@ -43,6 +43,9 @@ async function main(): Promise<void> {
         .filter((k) => k.trim() !== '')
         .map((k, i) => parsePublicKey(k, `MANIFEST_PUBLIC_KEYS (key ${i + 1})`)),
       version: '0.1.0',
+      lateHorizonMs: env.EXPORT_LATE_HORIZON,
+      settleDelayMs: env.EXPORT_SETTLE_DELAY,
+      logRetentionMs: env.LOG_RETENTION,
     },
   };
   const app = await buildAdminServer(deps);

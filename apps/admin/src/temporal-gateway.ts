@@ -12,6 +12,7 @@ import {
   backfillProgress,
   describeExportSchedule,
   ensureExportSchedule,
+  ensureRetentionSchedule,
   reconcileExportSchedules,
   removeExportSchedule,
   startBackfill,
@@ -55,6 +56,8 @@ export interface TemporalGateway {
   removeSchedule(exportId: string): Promise<boolean>;
   describeSchedule(exportId: string): Promise<ScheduleState | undefined>;
   reconcileSchedules(exports: readonly ScheduledExport[]): Promise<ReconcileReport>;
+  /** Creates (or updates) the daily log clean-up's schedule of this task queue. */
+  ensureRetentionSchedule(): Promise<'created' | 'updated'>;
   /** Resolves when the frontend answers within two seconds. */
   ping(): Promise<void>;
   /** The workflow's page in the Temporal UI. */
@@ -114,6 +117,9 @@ export function createTemporalGateway(settings: TemporalSettings): TemporalGatew
     },
     async reconcileSchedules(exports) {
       return reconcileExportSchedules(await client(), exports, scheduleSettings);
+    },
+    async ensureRetentionSchedule() {
+      return ensureRetentionSchedule(await client(), { taskQueue: settings.taskQueue });
     },
     async ping() {
       const c = await connection();

@@ -78,6 +78,9 @@ export async function startAdmin(options: {
       ingestBodyLimit: options.ingestBodyLimit ?? 1024 * 1024,
       manifestPublicKeys: [TEST_MANIFEST_KEY.publicKey],
       version: 'test',
+      lateHorizonMs: 7 * 86_400_000,
+      settleDelayMs: 0,
+      logRetentionMs: 30 * 86_400_000,
     },
   };
   const app = await buildAdminServer(deps);

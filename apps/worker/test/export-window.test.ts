@@ -216,7 +216,7 @@ describe.each(TEST_DATABASE_KINDS)('on %s', (kind) => {
       }
     });
 
-    it('runs a window once: a second start reports it done, a forced re-run rewrites identical bytes and keeps one run record', async () => {
+    it('runs a window once: a second start finds nothing late and writes nothing, a forced re-run rewrites identical bytes and keeps one run record', async () => {
       const { destination, account } = await onboardCustomer(db.store, moto, {
         organization: 'acme',
         bucket: 'acme-twice',
@@ -232,18 +232,30 @@ describe.each(TEST_DATABASE_KINDS)('on %s', (kind) => {
       const keys = await listKeys(account.s3, 'acme-twice');
       const before = await Promise.all(keys.map((k) => readObject(account.s3, 'acme-twice', k)));
 
-      const again = await startExportWindow(worker.client, options);
-      expect(again.status).toBe('already-succeeded');
+      const again = await runExportWindow(worker.client, options);
+      expect(again).toMatchObject({ upToDate: true, deliveredRecords: 0, revision: 1, objects: first.objects });
+      expect((await db.store.runs.list(config.id))[0]).toMatchObject({ attempts: 1, revision: 1 });
 
       const second = await runExportWindow(worker.client, { ...options, rerun: true });
-      expect(second).toEqual(first);
+      expect(second).toEqual({ ...first, revision: 2 });
       expect(await listKeys(account.s3, 'acme-twice')).toEqual(keys);
       const after = await Promise.all(keys.map((k) => readObject(account.s3, 'acme-twice', k)));
-      expect(after.map(sha256)).toEqual(before.map(sha256));
+      // The data objects are byte-identical; the manifest is its next revision, naming the first.
+      const data = (list: Buffer[]) => list.filter((_, i) => !keys[i]!.includes('_manifest_')).map(sha256);
+      expect(data(after)).toEqual(data(before));
+      const manifestAt = keys.findIndex((k) => k.includes('_manifest_'));
+      const manifest = JSON.parse(after[manifestAt]!.toString('utf8')) as {
+        revision: number;
+        previousRevisions: unknown;
+      };
+      expect(manifest).toMatchObject({
+        revision: 2,
+        previousRevisions: [{ revision: 1, sha256: sha256(before[manifestAt]!) }],
+      });
 
       const runs = await db.store.runs.list(config.id);
       expect(runs).toHaveLength(1);
-      expect(runs[0]).toMatchObject({ status: 'succeeded', attempts: 2, records: 4_000 });
+      expect(runs[0]).toMatchObject({ status: 'succeeded', attempts: 2, records: 4_000, revision: 2 });
     });
 
     it('writes a manifest with no objects for a window without records', async () => {

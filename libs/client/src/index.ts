@@ -10,3 +10,4 @@ export {
   canonicalWindowStart,
   DEFAULT_TASK_QUEUE,
 } from '@log-exporter/schemas';
+export * from './retention-schedule';

@@ -213,14 +213,18 @@ export interface CleanUpLogsResult {
   batches: number;
 }
 
-/** The log clean-up's activities (run by its own schedule, `LOG_RETENTION_SCHEDULE_ID`). */
+/** The log clean-up's activities (run by its own schedule, `logRetentionScheduleId`). */
 export interface RetentionActivities {
   /** Deletes one bounded batch of expired log rows of one type, never inside a hold. */
   deleteExpiredLogs(input: { logType: LogType }): Promise<RetentionBatchResult>;
 }
 
 export const CLEAN_UP_LOGS_WORKFLOW = 'cleanUpLogs';
-export const LOG_RETENTION_SCHEDULE_ID = 'log-retention';
+
+/** The log clean-up's schedule: one per task queue (deployments may share a namespace). */
+export function logRetentionScheduleId(taskQueue: string): string {
+  return `log-retention/${taskQueue}`;
+}
 
 export const SCHEDULED_EXPORT_WORKFLOW = 'scheduledExport';
 export const BACKFILL_EXPORT_WORKFLOW = 'backfillExport';

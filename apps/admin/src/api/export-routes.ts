@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { createExportInputSchema, slug, updateExportInputSchema } from '@log-exporter/schemas';
+import { type ExportConfig, createExportInputSchema, slug, updateExportInputSchema } from '@log-exporter/schemas';
 import type { AdminDeps } from '../admin-deps';
 import { type Actor, changeExport, createExport, deleteExport, reconcile } from '../export-management';
 import { HttpError, errorBodySchema, notFound } from '../http/http-error';
 import { defineRoute } from '../http/route';
+import { reconcileExport, reconcileRuns } from '../reconciliation';
 import { requestRuns } from '../run-requests';
 import { exportParams } from './id-params';
 import {
@@ -35,6 +36,12 @@ export function apiActor(request: { headers: Record<string, unknown>; ip: string
 export function exportRoutes(deps: AdminDeps) {
   const failingAfter = deps.settings.failingAfter;
 
+  /** The export with its health; `everyWindow` also reconciles windows past the late horizon. */
+  async function respond(config: ExportConfig, everyWindow = false) {
+    const reconciliation = await reconcileExport(deps.store, config, deps.settings, { horizonOnly: !everyWindow });
+    return exportResponse(config, failingAfter, reconciliation);
+  }
+
   async function load(id: string) {
     const config = await deps.store.exports.get(id);
     if (!config) throw notFound('export', id);
@@ -52,7 +59,7 @@ export function exportRoutes(deps: AdminDeps) {
       responses: { 201: { description: 'created', schema: exportResponseSchema }, 400: errors[400] },
       handler: async ({ body, request }) => ({
         status: 201,
-        body: exportResponse(await createExport(deps, body, apiActor(request)), failingAfter),
+        body: await respond(await createExport(deps, body, apiActor(request))),
       }),
     }),
     defineRoute({
@@ -65,20 +72,22 @@ export function exportRoutes(deps: AdminDeps) {
       responses: { 200: { description: 'exports', schema: z.array(exportResponseSchema) }, 400: errors[400] },
       handler: async ({ query }) => ({
         status: 200,
-        body: (await deps.store.exports.list(query.organization ? { organization: query.organization } : {})).map((c) =>
-          exportResponse(c, failingAfter),
+        body: await Promise.all(
+          (await deps.store.exports.list(query.organization ? { organization: query.organization } : {})).map((c) =>
+            respond(c),
+          ),
         ),
       }),
     }),
     defineRoute({
       method: 'GET',
       path: '/api/exports/:id',
-      summary: 'Read an export',
+      summary: 'Read an export, with reconciliation: records stored but not delivered, per window',
       tag: 'exports',
       auth: true,
       params: exportParams,
       responses: { 200: { description: 'the export', schema: exportResponseSchema }, 404: errors[404] },
-      handler: async ({ params }) => ({ status: 200, body: exportResponse(await load(params.id), failingAfter) }),
+      handler: async ({ params }) => ({ status: 200, body: await respond(await load(params.id), true) }),
     }),
     defineRoute({
       method: 'PATCH',
@@ -96,7 +105,7 @@ export function exportRoutes(deps: AdminDeps) {
       handler: async ({ params, body, request }) => {
         const updated = await changeExport(deps, params.id, body, apiActor(request));
         if (!updated) throw notFound('export', params.id);
-        return { status: 200, body: exportResponse(updated, failingAfter) };
+        return { status: 200, body: await respond(updated) };
       },
     }),
     defineRoute({
@@ -116,14 +125,15 @@ export function exportRoutes(deps: AdminDeps) {
       method: 'POST',
       path: '/api/exports/:id/runs',
       summary:
-        'Run one window now ({ window }), or backfill every window starting in [from, to] ({ from, to }) through one backfill workflow',
+        'Run one window now ({ window }; rerun: true rewrites it whole), or backfill every window starting in [from, to] ({ from, to }); a window delivered before gets only the records stored since (late records)',
       tag: 'runs',
       auth: true,
       params: exportParams,
       body: runRequestSchema,
       responses: {
         202: {
-          description: 'started (or joined, or already done): one workflow per window',
+          description:
+            'started (or joined): one workflow per window; a delivered window gets only its late records, or nothing',
           schema: runsStartedSchema,
         },
         400: errors[400],
@@ -204,11 +214,17 @@ export function exportRoutes(deps: AdminDeps) {
         404: errors[404],
       },
       handler: async ({ params, query }) => {
-        await load(params.id);
+        const config = await load(params.id);
         const runs = await deps.store.runs.list(params.id, { limit: query.limit ?? 100 });
+        const reconciled = await reconcileRuns(deps.store, config, runs);
         return {
           status: 200,
-          body: runs.map((run) => ({ ...run, temporalUrl: deps.temporal.workflowUrl(run.workflowId) })),
+          body: runs.map((run) => ({
+            ...run,
+            temporalUrl: deps.temporal.workflowUrl(run.workflowId),
+            deliveredRecords: reconciled.get(run.window.start)?.deliveredRecords ?? 0,
+            undeliveredRecords: reconciled.get(run.window.start)?.undeliveredRecords ?? 0,
+          })),
         };
       },
     }),

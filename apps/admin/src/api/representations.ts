@@ -1,6 +1,7 @@
 // What the API returns: stored shapes plus what callers need next (role ARN, Temporal UI links,
 // the export's health status). Declared with zod for the OpenAPI document.
 import { z } from 'zod';
+import type { ExportReconciliation } from '../reconciliation';
 import {
   type Destination,
   type ExportConfig,
@@ -18,26 +19,59 @@ export function destinationResponse(destination: Destination): DestinationRespon
   return { ...destination, roleArn: roleArnFor(destination.awsAccountId, destination.roleName) };
 }
 
-export const exportStatusSchema = z.enum(['healthy', 'failing', 'never-run', 'disabled']);
+export const exportStatusSchema = z.enum(['healthy', 'degraded', 'failing', 'never-run', 'disabled']);
 export type ExportStatus = z.infer<typeof exportStatusSchema>;
 
-export const exportResponseSchema = exportConfigSchema.and(z.object({ status: exportStatusSchema }));
-export type ExportResponse = ExportConfig & { status: ExportStatus };
+const windowReconciliationSchema = z.object({
+  windowStart: z.string(),
+  deliveredRecords: z.number().int().min(0),
+  undeliveredRecords: z.number().int().min(0),
+});
 
-/** healthy / failing (N consecutive failed windows) / never-run / disabled. */
-export function exportStatus(config: ExportConfig, failingAfter: number): ExportStatus {
+/** Records stored against records delivered (see reconciliation.ts). */
+export const exportReconciliationSchema = z.object({
+  undeliveredRecords: z.number().int().min(0),
+  windows: z.array(windowReconciliationSchema),
+  beyondHorizon: z.object({ windows: z.number().int().min(0), records: z.number().int().min(0) }),
+  degradedReason: z.string().nullable(),
+});
+
+export const exportResponseSchema = exportConfigSchema.and(
+  z.object({ status: exportStatusSchema, reconciliation: exportReconciliationSchema }),
+);
+export type ExportResponse = ExportConfig & { status: ExportStatus; reconciliation: ExportReconciliation };
+
+/**
+ * disabled / failing (N consecutive failed windows) / degraded (stored records wait for delivery) /
+ * never-run / healthy.
+ */
+export function exportStatus(
+  config: ExportConfig,
+  failingAfter: number,
+  reconciliation: Pick<ExportReconciliation, 'degradedReason'>,
+): ExportStatus {
   if (!config.enabled) return 'disabled';
   if (config.health.consecutiveFailures >= failingAfter) return 'failing';
+  if (reconciliation.degradedReason) return 'degraded';
   if (!config.health.lastSuccessAt && !config.health.lastFailureAt) return 'never-run';
   return 'healthy';
 }
 
-export function exportResponse(config: ExportConfig, failingAfter: number): ExportResponse {
-  return { ...config, status: exportStatus(config, failingAfter) };
+export function exportResponse(
+  config: ExportConfig,
+  failingAfter: number,
+  reconciliation: ExportReconciliation,
+): ExportResponse {
+  return { ...config, status: exportStatus(config, failingAfter, reconciliation), reconciliation };
 }
 
-export const runResponseSchema = runSchema.extend({ temporalUrl: z.string() });
-export type RunResponse = Run & { temporalUrl: string };
+export const runResponseSchema = runSchema.extend({
+  temporalUrl: z.string(),
+  /** Records of the window in the bucket, and stored in scope but not delivered yet. */
+  deliveredRecords: z.number().int().min(0),
+  undeliveredRecords: z.number().int().min(0),
+});
+export type RunResponse = z.infer<typeof runResponseSchema>;
 
 export const policiesResponseSchema = z.object({
   externalId: z.string(),
@@ -78,6 +112,8 @@ export const reconcileReportSchema = z.object({
   unchanged: z.array(z.string()),
   deleted: z.array(z.string()),
   errors: z.array(z.object({ exportId: z.string(), message: z.string() })),
+  /** The daily log clean-up's schedule (LOG_RETENTION). */
+  retentionSchedule: z.enum(['created', 'updated']),
 });
 
 export const ingestResultSchema = z.object({

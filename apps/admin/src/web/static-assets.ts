@@ -41,6 +41,7 @@ button { padding: .35rem .8rem; cursor: pointer; }
 .flash.error { background: #fde8e8; color: #8a1c1c; }
 .status-failing, .status-failed, .failed, .field-error { color: #b42318; }
 .status-running, .status-never-run, .status-disabled { color: #6b7280; }
+.status-degraded, .undelivered { color: #b54708; font-weight: 600; }
 .field-error { font-size: .85rem; margin: .2rem 0; }
 ol.steps li { margin-bottom: .5rem; }
 `;

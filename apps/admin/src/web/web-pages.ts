@@ -21,6 +21,7 @@ import { type Actor, changeExport, createExport, deleteExport } from '../export-
 import { tokensMatch } from '../http/auth';
 import { HttpError } from '../http/http-error';
 import { createOrReuseDestination, policiesFor, verify } from '../onboarding';
+import { reconcileExport } from '../reconciliation';
 import { requestRuns } from '../run-requests';
 import { type Html, html, page } from './html';
 import {
@@ -165,8 +166,11 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
   app.get('/', async (request, reply) => {
     const [exports, destinations] = await Promise.all([deps.store.exports.list(), deps.store.destinations.list()]);
     const byId = new Map(destinations.map((d) => [d.id, d]));
-    const rows = exports.map((e) => {
-      const status = exportStatus(e, deps.settings.failingAfter);
+    const reconciled = await Promise.all(
+      exports.map((e) => reconcileExport(deps.store, e, deps.settings, { horizonOnly: true })),
+    );
+    const rows = exports.map((e, i) => {
+      const status = exportStatus(e, deps.settings.failingAfter, reconciled[i]!);
       const d = byId.get(e.destinationId);
       return html`<tr>
         <td><a href="/exports/${e.id}">${e.id}</a></td>
@@ -558,11 +562,13 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
     return config;
   }
 
-  function runRow(run: Run): Html {
+  function runRow(run: Run, undelivered: number): Html {
     return html`<tr>
       <td>${run.window.start}</td>
-      <td class="status-${run.status}">${run.status}</td>
-      <td>${run.records}</td>
+      <td class="status-${run.status}">${run.status}${run.revision > 1 ? html`<br />revision ${run.revision}` : ''}</td>
+      <td>
+        ${run.records}${undelivered > 0 ? html`<br /><span class="undelivered">${undelivered} not delivered yet</span>` : ''}
+      </td>
       <td>${megabytes(run.bytes)}</td>
       <td>
         ${
@@ -591,11 +597,13 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
     flash?: { kind: 'ok' | 'error'; text: string },
     editErrors: FieldErrors = {},
   ) {
-    const [destination, runs] = await Promise.all([
+    const [destination, runs, reconciliation] = await Promise.all([
       deps.store.destinations.get(config.destinationId),
       deps.store.runs.list(config.id, { limit: 60 }),
+      reconcileExport(deps.store, config, deps.settings, { horizonOnly: false }),
     ]);
-    const health = exportStatus(config, deps.settings.failingAfter);
+    const health = exportStatus(config, deps.settings.failingAfter, reconciliation);
+    const undelivered = new Map(reconciliation.windows.map((w) => [w.windowStart, w.undeliveredRecords]));
     const exclude = new Set(config.exclude);
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     return send(
@@ -634,6 +642,14 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
             <td class="status-${health}" id="export-status">${health}</td>
           </tr>
           <tr>
+            <th>Not delivered yet</th>
+            <td id="export-undelivered">
+              ${reconciliation.undeliveredRecords}
+              record(s)${reconciliation.degradedReason ? html`: ${reconciliation.degradedReason}` : ''}
+              ${reconciliation.beyondHorizon.windows > 0 ? html`<br />${reconciliation.beyondHorizon.records} of them in ${reconciliation.beyondHorizon.windows} window(s) older than the late horizon` : ''}
+            </td>
+          </tr>
+          <tr>
             <th>Last success</th>
             <td>${fmt(config.health.lastSuccessWindow)} (at ${fmt(config.health.lastSuccessAt)})</td>
           </tr>
@@ -650,7 +666,8 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
           >
           <input type="text" id="window" name="window" value="${yesterday}" />
           <label class="inline"
-            ><input type="checkbox" name="rerun" value="1" /> export again even if it succeeded before</label
+            ><input type="checkbox" name="rerun" value="1" /> export the whole window again (rewrites its objects;
+            without it, a delivered window gets only its late records)</label
           >
           <p><button type="submit">Run now</button></p>
         </form>
@@ -678,7 +695,7 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
           <tbody>
             ${
               runs.length
-                ? runs.map(runRow)
+                ? runs.map((run) => runRow(run, undelivered.get(run.window.start) ?? 0))
                 : html`<tr>
                     <td colspan="8">No runs yet.</td>
                   </tr>`

@@ -1,0 +1,136 @@
+// Reconciliation through the admin API only, as ops see it: a delivered window, then late records
+// ingested into it: the export and its runs show them as not delivered and the export degraded;
+// a run request delivers them, and the counts go back to 0 and the export to healthy. Real admin
+// app, Temporal dev server, worker, moto and SQLite.
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { createExportActivities, createRetentionActivities } from '@log-exporter/activities';
+import { CustomerS3Clients } from '@log-exporter/aws';
+import { type MotoServer, createCustomerAccount, listKeys } from '@log-exporter/local-stack';
+import { generateClientLogs } from '@log-exporter/testing';
+import { createExportWorker } from '@log-exporter/worker';
+import { type AdminHarness, AUTH, startAdmin, startMoto } from './harness';
+
+const WINDOW = { start: '2026-11-12T00:00:00Z', end: '2026-11-13T00:00:00Z' };
+const ndjson = (records: unknown[]) => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+
+let moto: MotoServer;
+let admin: AdminHarness;
+let worker: Worker;
+let workerRunning: Promise<void>;
+let workerConnection: NativeConnection;
+let s3Clients: CustomerS3Clients;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  admin = await startAdmin({ moto });
+  s3Clients = new CustomerS3Clients(admin.deps.credentials, { endpoint: moto.endpoint });
+  workerConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
+  worker = await createExportWorker({
+    connection: workerConnection,
+    namespace: 'default',
+    taskQueue: admin.taskQueue,
+    activities: {
+      ...createExportActivities({
+        store: admin.store,
+        credentials: admin.deps.credentials,
+        s3: s3Clients,
+        logger: pino({ level: 'silent' }),
+        settings: { settleDelayMs: 0 },
+      }),
+      ...createRetentionActivities({ store: admin.store, logger: pino({ level: 'silent' }) }),
+    },
+    shutdownGraceTime: '1 second',
+  });
+  workerRunning = worker.run();
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await workerRunning;
+  await workerConnection?.close();
+  s3Clients?.destroy();
+  await admin?.close();
+  await moto?.stop();
+});
+
+async function ingest(records: unknown[]): Promise<void> {
+  const response = await admin.app.inject({
+    method: 'POST',
+    url: '/api/logs/client',
+    headers: { ...AUTH, 'content-type': 'application/x-ndjson' },
+    payload: ndjson(records),
+  });
+  expect(response.statusCode).toBe(200);
+}
+
+/** Requests a run of the window and waits for its workflow. */
+async function runWindow(exportId: string): Promise<void> {
+  const response = await admin.api('POST', `/api/exports/${exportId}/runs`, { window: WINDOW.start });
+  expect(response.statusCode).toBe(202);
+  const [workflowId] = response.json().workflowIds as string[];
+  await (await admin.deps.temporal.client()).workflow.getHandle(workflowId!).result();
+}
+
+it('shows late records as not delivered and the export degraded, until a run request delivers them', async () => {
+  const destination = (
+    await admin.api('POST', '/api/destinations', {
+      organization: 'lateco',
+      awsAccountId: '414141414141',
+      bucket: 'lateco-logs',
+      roleName: 'CloudsmithLogsWriter',
+    })
+  ).json();
+  const policies = (await admin.api('GET', `/api/destinations/${destination.id}/policies`)).json();
+  const account = await createCustomerAccount(moto.endpoint, {
+    accountId: '414141414141',
+    bucket: 'lateco-logs',
+    roleName: 'CloudsmithLogsWriter',
+    trustPolicy: policies.trustPolicy,
+    permissionPolicy: policies.permissionPolicy,
+  });
+  try {
+    const created = (
+      await admin.api('POST', '/api/exports', {
+        destinationId: destination.id,
+        logType: 'client',
+        format: 'json',
+        folder: 'client-logs',
+      })
+    ).json();
+    await ingest([...generateClientLogs({ seed: 41, organization: 'lateco', window: WINDOW, count: 400 })]);
+    await runWindow(created.id);
+    const read = async () => (await admin.api('GET', `/api/exports/${created.id}`)).json();
+    const runs = async () => (await admin.api('GET', `/api/exports/${created.id}/runs`)).json();
+    expect(await read()).toMatchObject({ status: 'healthy', reconciliation: { undeliveredRecords: 0 } });
+
+    await ingest([...generateClientLogs({ seed: 42, organization: 'lateco', window: WINDOW, count: 25 })]);
+    const degraded = await read();
+    expect(degraded).toMatchObject({
+      status: 'degraded',
+      reconciliation: {
+        undeliveredRecords: 25,
+        windows: [{ windowStart: WINDOW.start, deliveredRecords: 400, undeliveredRecords: 25 }],
+      },
+    });
+    expect(degraded.reconciliation.degradedReason).toMatch(/^25 stored record\(s\) of 1 window\(s\) not delivered yet/);
+    expect((await runs())[0]).toMatchObject({ revision: 1, deliveredRecords: 400, undeliveredRecords: 25 });
+    const listed = (await admin.api('GET', '/api/exports?organization=lateco')).json();
+    expect(listed[0]).toMatchObject({ status: 'degraded' });
+    const page = await admin.app.inject({ method: 'GET', url: `/exports/${created.id}`, headers: AUTH });
+    expect(page.body).toContain('25 record(s)');
+
+    await runWindow(created.id);
+    expect(await read()).toMatchObject({ status: 'healthy', reconciliation: { undeliveredRecords: 0, windows: [] } });
+    expect((await runs())[0]).toMatchObject({
+      revision: 2,
+      records: 425,
+      deliveredRecords: 425,
+      undeliveredRecords: 0,
+    });
+    const keys = await listKeys(account.s3, 'lateco-logs');
+    expect(keys.filter((k) => /_part0000[12]\.jsonl\.gz$/.test(k))).toHaveLength(2);
+  } finally {
+    account.s3.destroy();
+  }
+});
