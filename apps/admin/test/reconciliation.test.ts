@@ -7,11 +7,13 @@ import pino from 'pino';
 import { createExportActivities, createRetentionActivities } from '@log-exporter/activities';
 import { CustomerS3Clients } from '@log-exporter/aws';
 import { type MotoServer, createCustomerAccount, listKeys } from '@log-exporter/local-stack';
+import { previousWindow, windowContaining } from '@log-exporter/schemas';
 import { generateClientLogs } from '@log-exporter/testing';
 import { createExportWorker } from '@log-exporter/worker';
-import { type AdminHarness, AUTH, startAdmin, startMoto } from './harness';
+import { type AdminHarness, AUTH, TOKEN, startAdmin, startMoto } from './harness';
 
-const WINDOW = { start: '2026-11-12T00:00:00Z', end: '2026-11-13T00:00:00Z' };
+// Yesterday: within the late horizon, so the next scheduled run would deliver what is late.
+const WINDOW = previousWindow('daily', windowContaining('daily', Date.now()));
 const ndjson = (records: unknown[]) => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
 let moto: MotoServer;
@@ -117,8 +119,16 @@ it('shows late records as not delivered and the export degraded, until a run req
     expect((await runs())[0]).toMatchObject({ revision: 1, deliveredRecords: 400, undeliveredRecords: 25 });
     const listed = (await admin.api('GET', '/api/exports?organization=lateco')).json();
     expect(listed[0]).toMatchObject({ status: 'degraded' });
-    const page = await admin.app.inject({ method: 'GET', url: `/exports/${created.id}`, headers: AUTH });
-    expect(page.body).toContain('25 record(s)');
+    const login = await admin.app.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: `token=${TOKEN}&next=%2F`,
+    });
+    const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
+    const page = await admin.app.inject({ method: 'GET', url: `/exports/${created.id}`, headers: { cookie } });
+    expect(page.body).toMatch(/id="export-status">degraded</);
+    expect(page.body).toContain('25 not delivered yet');
 
     await runWindow(created.id);
     expect(await read()).toMatchObject({ status: 'healthy', reconciliation: { undeliveredRecords: 0, windows: [] } });

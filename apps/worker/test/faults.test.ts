@@ -2,13 +2,16 @@
 // emulator (and, for the database, by another connection locking it): each window must still end
 // with every record exactly once, no partial object visible, and a manifest verify accepts.
 // The figures (records expected/found/duplicated, time to recover) go to .reports/faults.json.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { s3BucketReader } from '@log-exporter/aws';
 import { runExportWindow } from '@log-exporter/client';
 import {
+  DATA_DIR,
+  EMULATED_EXPORTER_ACCOUNT_ID,
+  EMULATOR_DUMMY_CREDENTIALS,
   type FaultProxy,
   type FaultRule,
   type MotoServer,
@@ -22,10 +25,11 @@ import {
   s3Error,
   startFaultProxy,
   startPostgresServer,
+  startService,
   startTemporalDevServer,
   stsError,
 } from '@log-exporter/local-stack';
-import { verifyExportedFiles } from '@log-exporter/manifests';
+import { generateSigningKey, parseSigningKey, verifyExportedFiles } from '@log-exporter/manifests';
 import { roleArnFor } from '@log-exporter/schemas';
 import { type Store, openStore } from '@log-exporter/store';
 import { generateClientLogs } from '@log-exporter/testing';
@@ -261,15 +265,39 @@ describe('an export window under faults', () => {
     }
   });
 
-  it('the PostgreSQL server goes down for 5 seconds mid-window', async () => {
+  it('the PostgreSQL server goes down three times mid-part; the worker process survives and finishes the window', async () => {
+    // The real worker app in a process of its own: an unhandled 'error' of a pg client would be
+    // an uncaught exception there and end the process; it must keep its PID throughout.
     const server = await startPostgresServer({ port: await freePort() });
-    const pgStore = await openStore(await server.createDatabase('faults'));
-    const pgWorker = await startTestWorker({
-      store: pgStore,
-      moto,
-      awsEndpoint: proxy.endpoint,
-      settings: { maxRecordsPerPart: RECORDS / 2, uploadPartSize: 5 * 1024 * 1024 },
-    });
+    const databaseUrl = await server.createDatabase('faults');
+    const pgStore = await openStore(databaseUrl);
+    const taskQueue = `faults-pg-${process.pid}-${Date.now()}`;
+    const signingKey = generateSigningKey();
+    const workerProcess = startService(
+      'worker',
+      join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+      [join(REPO_ROOT, 'apps', 'worker', 'src', 'main.ts')],
+      {
+        logFile: join(DATA_DIR, 'test', `faults-pg-${process.pid}.log`),
+        cwd: REPO_ROOT,
+        env: {
+          ...process.env,
+          TEMPORAL_TASK_QUEUE: taskQueue,
+          DATABASE_URL: databaseUrl,
+          AWS_ENDPOINT_URL: proxy.endpoint,
+          AWS_ACCESS_KEY_ID: EMULATOR_DUMMY_CREDENTIALS.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: EMULATOR_DUMMY_CREDENTIALS.secretAccessKey,
+          EXPORTER_AWS_ACCOUNT_ID: EMULATED_EXPORTER_ACCOUNT_ID,
+          EXPORT_SETTLE_DELAY: '0s',
+          // Two objects above 5 MiB each: multipart, so a part's cursor is open while a chunk uploads.
+          EXPORT_PART_MAX_RECORDS: String(RECORDS / 2),
+          EXPORT_HEARTBEAT_TIMEOUT: '10s',
+          MANIFEST_SIGNING_KEY: signingKey,
+          LOG_LEVEL: 'info',
+        },
+      },
+    );
+    const pid = workerProcess.process.pid;
     try {
       const pgCustomer = await onboardCustomer(pgStore, moto, {
         organization: 'acme',
@@ -287,32 +315,37 @@ describe('an export window under faults', () => {
       await pgStore.logs.insertClientLogs([
         ...generateClientLogs({ seed: 8_001, organization: 'acme', window, count: RECORDS }),
       ]);
+      // Every chunk of a part held 1.2 s: an attempt takes more than the 1.5 s between outages.
       proxy.addRule({
         name: 'slow-pg-parts',
         match: requestIs.uploadPart,
-        times: 4,
-        fault: { kind: 'delay', ms: 800 },
+        times: 40,
+        fault: { kind: 'delay', ms: 1_200 },
       });
       const started = Date.now();
-      let outageStartedAt = 0;
       let finishedAt = 0;
+      const outageStarts: number[] = [];
       const [result] = await Promise.all([
-        runExportWindow(pgWorker.client, {
-          exportId: pgExport.id,
-          windowStart: day,
-          taskQueue: pgWorker.taskQueue,
-        }).then((r) => {
+        runExportWindow(worker.client, { exportId: pgExport.id, windowStart: day, taskQueue }).then((r) => {
           finishedAt = Date.now();
           return r;
         }),
         (async () => {
-          await new Promise((resolve) => setTimeout(resolve, 1_200)); // a part is streaming from its cursor
-          outageStartedAt = Date.now();
-          await server.outage(5_000);
+          for (const gapMs of [1_200, 1_500, 1_500]) {
+            await new Promise((resolve) => setTimeout(resolve, gapMs)); // a part is streaming from its cursor
+            outageStarts.push(Date.now());
+            await server.outage(2_000);
+          }
         })(),
       ]);
-      // The window was still running when the server went down, and finished only after it came back.
-      expect(finishedAt).toBeGreaterThan(outageStartedAt + 5_000);
+      // The window was still running at each outage, and finished only after the last one.
+      expect(outageStarts).toHaveLength(3);
+      expect(finishedAt).toBeGreaterThan(outageStarts[2]! + 2_000);
+      expect(workerProcess.process.exitCode).toBeNull();
+      expect(workerProcess.process.pid).toBe(pid);
+      const failedAttempts = readFileSync(workerProcess.logFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('"part upload failed"')).length;
       const seconds = (Date.now() - started) / 1000;
       proxy.clearRules();
       const report = await verifyExportedFiles({
@@ -320,7 +353,7 @@ describe('an export window under faults', () => {
         prefix: PREFIX,
         from: day,
         to: day,
-        publicKeys: [TEST_SIGNING_KEY.publicKey],
+        publicKeys: [parseSigningKey(signingKey).publicKey],
       });
       const keys = await listKeys(pgCustomer.account.s3, 'acme-faults-pg', `${PREFIX}/downloads/dt=${day}/`);
       expect(keys.sort()).toEqual([...result.objects.map((o) => o.key), result.manifestKey].sort());
@@ -331,8 +364,8 @@ describe('an export window under faults', () => {
           if (line) ids.push((JSON.parse(line.slice(line.indexOf('{'))) as { request_id: string }).request_id);
       }
       const outcome: Outcome = {
-        fault: 'PostgreSQL server down 5 s mid-window (fast shutdown, restart)',
-        injected: 1,
+        fault: `PostgreSQL server down 3 × 2 s mid-window (fast shutdown, restart), worker PID kept; ${failedAttempts} part attempt(s) failed and were retried`,
+        injected: 3,
         expected: RECORDS,
         found: new Set(ids).size,
         duplicated: ids.length - new Set(ids).size,
@@ -348,11 +381,11 @@ describe('an export window under faults', () => {
         records: RECORDS,
       });
     } finally {
-      await pgWorker.stop();
+      await workerProcess.stop();
       await pgStore.close();
       await server.stop();
     }
-  }, 180_000);
+  }, 240_000);
 
   it('the database is locked by another process for 8 seconds', async () => {
     const day = await newWindow();

@@ -180,9 +180,19 @@ describe('planWindowParts', () => {
   });
 
   it('plans no parts for an empty window', async () => {
+    // A first delivery, even of nothing: it still gets a manifest (revision 1), so it is not "up to date".
     expect(await plan(500, { start: '2026-11-01T00:00:00Z', end: '2026-11-02T00:00:00Z' })).toEqual({
       totalRecords: 0,
       parts: [],
+      delivery: {
+        revision: 1,
+        afterSeq: null,
+        upToSeq: 1_000,
+        keptObjects: [],
+        previousRevisions: [],
+        currentManifestSha256: null,
+        upToDate: false,
+      },
     });
   });
 });

@@ -29,6 +29,9 @@ export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = Object.values(Perman
 /** Transient faults (throttling, 5xx, network): retried with backoff. */
 export const TRANSIENT_ERROR_TYPE = 'TransientAwsError';
 
+/** Our own database lost or busy (a failover, a restart, a locked SQLite file): retried with backoff. */
+export const DATABASE_UNAVAILABLE_ERROR_TYPE = 'DatabaseUnavailable';
+
 /**
  * An error that knows its failure type and whether retrying can help. Libraries throw it; the
  * activities turn it into a Temporal failure of the same type.
