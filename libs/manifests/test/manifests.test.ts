@@ -59,14 +59,40 @@ describe('manifests', () => {
       'compression',
       'cadence',
       'window',
+      'revision',
       'objects',
       'totals',
       'previousManifest',
+      'previousRevisions',
     ]);
     expect(manifest.totals).toEqual({ objects: 2, records: 15, bytes: 500 });
-    expect(manifest.manifestVersion).toBe(2);
+    expect(manifest.manifestVersion).toBe(3);
+    expect(manifest).toMatchObject({ revision: 1, previousRevisions: [] });
     expect(manifest.schemaVersion).toBe(1);
     expect(manifestSchema.parse(signManifest(manifest, KEY))).toEqual(signManifest(manifest, KEY));
+  });
+
+  it('still reads and checks a version 2 manifest (written before revisions existed)', () => {
+    const { revision: _revision, previousRevisions: _previous, ...rest } = buildManifest(RESOLVED, OBJECTS, LINK);
+    const v2 = signManifest({ ...rest, manifestVersion: 2 } as never, KEY);
+    const parsed = parseManifest(serializeManifest(v2));
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.manifest).not.toHaveProperty('revision');
+    expect(checkManifestSignature(parsed.manifest, [KEY.publicKey])).toEqual({ status: 'valid', keyId: KEY.publicKey.keyId });
+  });
+
+  it('names the earlier revisions of its window, which a later window may link to', () => {
+    const revised = buildManifest(RESOLVED, OBJECTS, LINK, {
+      revision: 3,
+      previousRevisions: [
+        { revision: 1, sha256: 'd'.repeat(64) },
+        { revision: 2, sha256: 'e'.repeat(64) },
+      ],
+    });
+    expect(revised).toMatchObject({ manifestVersion: 3, revision: 3 });
+    expect(revised.previousRevisions!.map((r) => r.revision)).toEqual([1, 2]);
+    expect(manifestSchema.parse(signManifest(revised, KEY))).toEqual(signManifest(revised, KEY));
   });
 
   it('signs deterministically: the same manifest gives the same bytes', () => {

@@ -20,7 +20,7 @@ describe('demo', () => {
     expect(output).toContain('verify assume-role: ok');
     expect(output).toContain('verify write-object: ok');
     expect(output).toContain('Admin app:');
-    expect(output).toContain('"manifestVersion": 2');
+    expect(output).toContain('"manifestVersion": 3');
     expect(output).toMatch(/verify \d{4}-\d{2}-\d{2}: 1 manifest\(s\), 1 object\(s\), \d+ records; all verified/);
     expect(output).toMatch(
       /First lines of .*part00001\.log\.gz:\n {2}\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00 \{"datetime"/,

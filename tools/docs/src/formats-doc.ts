@@ -226,7 +226,8 @@ ${fieldTable('audit')}`);
 
 \`\`\`json
 {
-  "manifestVersion": 1,
+  "manifestVersion": 3,
+  "schemaVersion": 1,
   "exportId": "exp_…",
   "organization": "acmecorp",
   "logType": "client",
@@ -234,15 +235,32 @@ ${fieldTable('audit')}`);
   "compression": "gzip",
   "cadence": "daily",
   "window": { "start": "2026-11-25T00:00:00Z", "end": "2026-11-26T00:00:00Z" },
+  "revision": 1,
   "objects": [
     { "key": "…/dt=2026-11-25/client_exp_…_2026-11-25_part00001.log.gz", "records": 12000, "bytes": 1680833, "sha256": "66380d…" }
   ],
-  "totals": { "objects": 1, "records": 12000, "bytes": 1680833 }
+  "totals": { "objects": 1, "records": 12000, "bytes": 1680833 },
+  "previousManifest": null,
+  "previousRevisions": [],
+  "signature": { "algorithm": "Ed25519", "keyId": "5d1e0c7a9b3f2e61", "value": "base64…" }
 }
 \`\`\`
 
 To check a window: the manifest exists; each listed object exists with that size and SHA-256; the
-record counts add up to \`totals.records\`.`);
+record counts add up to \`totals.records\`. [manifests.md](manifests.md) explains the chain, the
+signature and \`verify\`.
+
+## Late records and corrections
+
+A record that reaches us after its window was delivered (a *late record*) is delivered later as a
+**correction object**: a new data file of the same window, with the next part number, holding only
+the records stored since the last delivery. The window's manifest is then written again with the
+next \`revision\`, listing every object (the earlier ones unchanged, then the new). Files already
+delivered are never rewritten, and every record is in exactly one file.
+
+How to consume: a file-by-file consumer (SIEM, log pipeline) takes each new file as it appears; a
+table-style consumer treats a window as complete when its manifest exists and loads what the
+latest revision lists, adding the new objects when the revision grows.`);
 
   return sections.join('\n\n') + '\n';
 }
