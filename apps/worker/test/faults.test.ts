@@ -298,7 +298,16 @@ describe('an export window under faults', () => {
       },
     );
     const pid = workerProcess.process.pid;
+    const workerLog = () => readFileSync(workerProcess.logFile, 'utf8');
+    const until = async (what: string, done: () => boolean) => {
+      const deadline = Date.now() + 90_000;
+      while (!done()) {
+        if (Date.now() > deadline) throw new Error(`not ${what} after 90 s:\n${workerProcess.tail()}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    };
     try {
+      await until('started', () => workerLog().includes('"msg":"worker started"'));
       const pgCustomer = await onboardCustomer(pgStore, moto, {
         organization: 'acme',
         bucket: 'acme-faults-pg',
@@ -331,8 +340,10 @@ describe('an export window under faults', () => {
           return r;
         }),
         (async () => {
-          for (const gapMs of [1_200, 1_500, 1_500]) {
-            await new Promise((resolve) => setTimeout(resolve, gapMs)); // a part is streaming from its cursor
+          for (let outage = 0; outage < 3; outage++) {
+            // Down while a chunk of a part is held at the proxy: the part is streaming, its cursor open.
+            const fired = proxy.fired('slow-pg-parts');
+            await until('uploading a part', () => proxy.fired('slow-pg-parts') > fired);
             outageStarts.push(Date.now());
             await server.outage(2_000);
           }
@@ -343,9 +354,14 @@ describe('an export window under faults', () => {
       expect(finishedAt).toBeGreaterThan(outageStarts[2]! + 2_000);
       expect(workerProcess.process.exitCode).toBeNull();
       expect(workerProcess.process.pid).toBe(pid);
-      const failedAttempts = readFileSync(workerProcess.logFile, 'utf8')
+      // Attempts the outages failed (and Temporal retried), by activity: every one as DatabaseUnavailable.
+      const failed = workerLog()
         .split('\n')
-        .filter((line) => line.includes('"part upload failed"')).length;
+        .filter((line) => line.includes('"msg":"Activity failed"'))
+        .map((line) => JSON.parse(line) as { activityType: string; error?: { type?: string } });
+      expect(failed.filter((f) => f.activityType === 'uploadPart').length).toBeGreaterThanOrEqual(1);
+      expect(failed.every((f) => f.error?.type === 'DatabaseUnavailable')).toBe(true);
+      const failedAttempts = failed.map((f) => f.activityType).join(', ');
       const seconds = (Date.now() - started) / 1000;
       proxy.clearRules();
       const report = await verifyExportedFiles({
@@ -364,7 +380,7 @@ describe('an export window under faults', () => {
           if (line) ids.push((JSON.parse(line.slice(line.indexOf('{'))) as { request_id: string }).request_id);
       }
       const outcome: Outcome = {
-        fault: `PostgreSQL server down 3 × 2 s mid-window (fast shutdown, restart), worker PID kept; ${failedAttempts} part attempt(s) failed and were retried`,
+        fault: `PostgreSQL server down 3 × 2 s mid-part (fast shutdown, restart), worker PID kept; attempts failed and retried: ${failedAttempts}`,
         injected: 3,
         expected: RECORDS,
         found: new Set(ids).size,

@@ -149,7 +149,7 @@ export async function writeObjectStream(
   let filled = 0;
   let partNumber = 0;
   try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
+    for await (const chunk of sourceChunks(body)) {
       if (failure) throw failure;
       objectHash.update(chunk);
       bytes += chunk.length;
@@ -205,9 +205,24 @@ export async function writeObjectStream(
         .send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId: uploadId }))
         .catch(() => undefined);
     }
+    // The body failing (the database cursor behind the encoder) is not an S3 error: it keeps its own.
+    if (err instanceof SourceFailure) throw err.cause;
     throw mapS3WriteError(err, target);
   }
   return { key: target.key, bytes, sha256: objectHash.digest('hex') };
+}
+
+/** An error of the body being uploaded, told apart from the upload's own. */
+class SourceFailure {
+  constructor(readonly cause: unknown) {}
+}
+
+async function* sourceChunks(body: Readable): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of body as AsyncIterable<Buffer>) yield chunk;
+  } catch (err) {
+    throw new SourceFailure(err);
+  }
 }
 
 /** A small object written in one PUT (manifests, verification objects). */

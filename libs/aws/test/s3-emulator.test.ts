@@ -187,6 +187,31 @@ describe('S3 writer', () => {
     }
   });
 
+  it("fails with the body's own error when the body fails mid-upload (the database, not S3), aborting the upload", async () => {
+    const credentials = newCredentials();
+    const clients = new CustomerS3Clients(credentials, { endpoint: moto.endpoint });
+    try {
+      const lost = Object.assign(new Error('Connection terminated unexpectedly'), { code: '57P01' });
+      async function* failingBody() {
+        yield randomBytes(6 * 1024 * 1024); // one multipart part is under way
+        throw lost;
+      }
+      await expect(
+        writeObjectStream(
+          clients.forRole(role, 'us-east-1'),
+          { bucket: 'writer-test', key: 'logs/source-failed.bin', region: 'us-east-1', roleArn: role.roleArn },
+          Readable.from(failingBody()),
+          { contentType: 'application/gzip', partSize: 5 * 1024 * 1024, queueSize: 2 },
+        ),
+      ).rejects.toBe(lost);
+      const open = await account.s3.send(new ListMultipartUploadsCommand({ Bucket: 'writer-test' }));
+      expect((open.Uploads ?? []).filter((u) => u.Key === 'logs/source-failed.bin')).toEqual([]);
+    } finally {
+      clients.destroy();
+      credentials.destroy();
+    }
+  });
+
   it('aborts the multipart upload when it fails for good, leaving no parts behind', async () => {
     const proxy = await startFaultProxy(moto.endpoint);
     const credentials = newCredentials();

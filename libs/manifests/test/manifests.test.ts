@@ -79,7 +79,10 @@ describe('manifests', () => {
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
     expect(parsed.manifest).not.toHaveProperty('revision');
-    expect(checkManifestSignature(parsed.manifest, [KEY.publicKey])).toEqual({ status: 'valid', keyId: KEY.publicKey.keyId });
+    expect(checkManifestSignature(parsed.manifest, [KEY.publicKey])).toEqual({
+      status: 'valid',
+      keyId: KEY.publicKey.keyId,
+    });
   });
 
   it('names the earlier revisions of its window, which a later window may link to', () => {
