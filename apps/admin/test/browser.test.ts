@@ -6,11 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { NativeConnection, type Worker } from '@temporalio/worker';
 import { type Browser, type Page, chromium } from 'playwright-core';
-import pino from 'pino';
-import { createExportActivities, createRetentionActivities } from '@log-exporter/activities';
-import { CustomerS3Clients } from '@log-exporter/aws';
 import {
   CHROMIUM_ARGS,
   type MotoServer,
@@ -21,7 +17,7 @@ import {
 } from '@log-exporter/local-stack';
 import { previousWindow, windowContaining } from '@log-exporter/schemas';
 import { generateClientLogs } from '@log-exporter/testing';
-import { createExportWorker } from '@log-exporter/worker';
+import { startAdminWorker } from './admin-worker';
 import { type AdminHarness, DESTINATION, TOKEN, startAdmin, startMoto } from './harness';
 
 const SCREENSHOTS = join(REPO_ROOT, '.reports', 'screenshots');
@@ -29,10 +25,7 @@ const SCREENSHOTS = join(REPO_ROOT, '.reports', 'screenshots');
 let moto: MotoServer;
 let admin: AdminHarness;
 let baseUrl: string;
-let worker: Worker;
-let workerRunning: Promise<void>;
-let workerConnection: NativeConnection;
-let s3Clients: CustomerS3Clients;
+let worker: { stop(): Promise<void> };
 let browser: Browser;
 let page: Page;
 
@@ -44,25 +37,7 @@ beforeAll(async () => {
   await admin.app.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(admin.app.server.address() as AddressInfo).port}`;
 
-  s3Clients = new CustomerS3Clients(admin.deps.credentials, { endpoint: moto.endpoint });
-  workerConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-  worker = await createExportWorker({
-    connection: workerConnection,
-    namespace: 'default',
-    taskQueue: admin.taskQueue,
-    activities: {
-      ...createExportActivities({
-        store: admin.store,
-        credentials: admin.deps.credentials,
-        s3: s3Clients,
-        logger: pino({ level: 'silent' }),
-        settings: { settleDelayMs: 0 },
-      }),
-      ...createRetentionActivities({ store: admin.store, logger: pino({ level: 'silent' }) }),
-    },
-    shutdownGraceTime: '1 second',
-  });
-  workerRunning = worker.run();
+  worker = await startAdminWorker(admin, moto);
 
   browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -70,10 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  worker?.shutdown();
-  await workerRunning;
-  await workerConnection?.close();
-  s3Clients?.destroy();
+  await worker?.stop();
   await admin?.close();
   await moto?.stop();
 });

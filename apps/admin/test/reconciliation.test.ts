@@ -2,14 +2,10 @@
 // ingested into it: the export and its runs show them as not delivered and the export degraded;
 // a run request delivers them, and the counts go back to 0 and the export to healthy. Real admin
 // app, Temporal dev server, worker, moto and SQLite.
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import pino from 'pino';
-import { createExportActivities, createRetentionActivities } from '@log-exporter/activities';
-import { CustomerS3Clients } from '@log-exporter/aws';
 import { type MotoServer, createCustomerAccount, listKeys } from '@log-exporter/local-stack';
 import { previousWindow, windowContaining } from '@log-exporter/schemas';
 import { generateClientLogs } from '@log-exporter/testing';
-import { createExportWorker } from '@log-exporter/worker';
+import { startAdminWorker } from './admin-worker';
 import { type AdminHarness, AUTH, TOKEN, startAdmin, startMoto } from './harness';
 
 // Yesterday: within the late horizon, so the next scheduled run would deliver what is late.
@@ -18,40 +14,16 @@ const ndjson = (records: unknown[]) => records.map((r) => JSON.stringify(r)).joi
 
 let moto: MotoServer;
 let admin: AdminHarness;
-let worker: Worker;
-let workerRunning: Promise<void>;
-let workerConnection: NativeConnection;
-let s3Clients: CustomerS3Clients;
+let worker: { stop(): Promise<void> };
 
 beforeAll(async () => {
   moto = await startMoto();
   admin = await startAdmin({ moto });
-  s3Clients = new CustomerS3Clients(admin.deps.credentials, { endpoint: moto.endpoint });
-  workerConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
-  worker = await createExportWorker({
-    connection: workerConnection,
-    namespace: 'default',
-    taskQueue: admin.taskQueue,
-    activities: {
-      ...createExportActivities({
-        store: admin.store,
-        credentials: admin.deps.credentials,
-        s3: s3Clients,
-        logger: pino({ level: 'silent' }),
-        settings: { settleDelayMs: 0 },
-      }),
-      ...createRetentionActivities({ store: admin.store, logger: pino({ level: 'silent' }) }),
-    },
-    shutdownGraceTime: '1 second',
-  });
-  workerRunning = worker.run();
+  worker = await startAdminWorker(admin, moto);
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await workerRunning;
-  await workerConnection?.close();
-  s3Clients?.destroy();
+  await worker?.stop();
   await admin?.close();
   await moto?.stop();
 });

@@ -237,3 +237,15 @@ export async function startTestWorker(options: {
     },
   };
 }
+
+/** Waits for the first workflow a schedule started (trigger, or its time) and returns its handle. */
+export async function firstScheduledWorkflow(client: Client, scheduleId: string): Promise<WorkflowHandle> {
+  const schedule = client.schedule.getHandle(scheduleId);
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const [action] = (await schedule.describe()).info.recentActions;
+    if (action) return client.workflow.getHandle(action.action.workflow.workflowId);
+    if (Date.now() > deadline) throw new Error(`schedule ${scheduleId} started nothing in 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+}

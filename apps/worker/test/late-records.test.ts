@@ -32,6 +32,7 @@ import {
   type TestStore,
   type TestWorker,
   createExport,
+  firstScheduledWorkflow,
   onboardCustomer,
   openTestStore,
   recordHistory,
@@ -224,7 +225,8 @@ describe.each(TEST_DATABASE_KINDS)('late records on %s', (kind) => {
       await ensureExportSchedule(worker.client, config, schedules);
       const handle = worker.client.schedule.getHandle(exportScheduleId(config.id));
       await handle.trigger();
-      const result = await firstScheduledResult(handle);
+      const started = await firstScheduledWorkflow(worker.client, exportScheduleId(config.id));
+      const result = (await started.result()) as ScheduledExportResult;
       expect(result.windows).toEqual([
         { windowStart: dayBefore.start, outcome: 'succeeded' },
         { windowStart: yesterday.start, outcome: 'succeeded' },
@@ -238,19 +240,6 @@ describe.each(TEST_DATABASE_KINDS)('late records on %s', (kind) => {
       await handle.delete();
     }
   });
-
-  async function firstScheduledResult(handle: ReturnType<TestWorker['client']['schedule']['getHandle']>) {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const [action] = (await handle.describe()).info.recentActions;
-      if (action)
-        return (await worker.client.workflow
-          .getHandle(action.action.workflow.workflowId)
-          .result()) as ScheduledExportResult;
-      if (Date.now() > deadline) throw new Error('the schedule started nothing');
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-  }
 
   it('puts records stored while the window uploads into that delivery or the next, never both, never neither', async () => {
     const window = day(20);

@@ -11,6 +11,7 @@ import {
   type TestStore,
   type TestWorker,
   createExport,
+  firstScheduledWorkflow,
   onboardCustomer,
   openTestStore,
   recordHistory,
@@ -90,7 +91,9 @@ describe.each(TEST_DATABASE_KINDS)('retention on %s', (kind) => {
     await ensureRetentionSchedule(worker.client, { taskQueue: worker.taskQueue });
     const schedule = worker.client.schedule.getHandle(logRetentionScheduleId(worker.taskQueue));
     await schedule.trigger();
-    const result = await scheduledCleanUp(schedule);
+    const cleanUp = await firstScheduledWorkflow(worker.client, logRetentionScheduleId(worker.taskQueue));
+    const result = (await cleanUp.result()) as CleanUpLogsResult;
+    if (kind === 'sqlite') await recordHistory('clean-up-logs', cleanUp);
 
     for (const window of old) expect(await db.store.logs.countInWindow(scope(window))).toBe(0);
     expect(await db.store.logs.countInWindow(scope(old[0]!, 'other'))).toBe(0);
@@ -123,19 +126,4 @@ describe.each(TEST_DATABASE_KINDS)('retention on %s', (kind) => {
     }
     await schedule.delete();
   });
-
-  async function scheduledCleanUp(schedule: ReturnType<TestWorker['client']['schedule']['getHandle']>) {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const [action] = (await schedule.describe()).info.recentActions;
-      if (action) {
-        const handle = worker.client.workflow.getHandle(action.action.workflow.workflowId);
-        const result = (await handle.result()) as CleanUpLogsResult;
-        if (kind === 'sqlite') await recordHistory('clean-up-logs', handle);
-        return result;
-      }
-      if (Date.now() > deadline) throw new Error('the clean-up schedule started nothing');
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-  }
 });

@@ -3,17 +3,12 @@
 // undelivered records. A long clean-up continues as new, so its history stays small.
 import { continueAsNew, proxyActivities } from '@temporalio/workflow';
 import type { CleanUpLogsResult, LogType, RetentionActivities } from '@log-exporter/schemas';
-import { NON_RETRYABLE_ERROR_TYPES } from '@log-exporter/schemas';
+import { RETRY } from './retry-policies';
 
 const { deleteExpiredLogs } = proxyActivities<RetentionActivities>({
   startToCloseTimeout: '10 minutes',
   scheduleToCloseTimeout: '6 hours',
-  retry: {
-    initialInterval: '5 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-  },
+  retry: RETRY.patient,
 });
 
 /** Batches per workflow run before it continues as new. */

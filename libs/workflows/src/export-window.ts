@@ -2,7 +2,7 @@
 // objects and then a manifest, with the run recorded before and after. A window delivered before
 // gets only its late records (stored since), as new objects and the manifest's next revision.
 // Orchestration only: every side effect is an activity, its options in the table below.
-import type { ActivityOptions, RetryPolicy, SearchAttributeUpdatePair } from '@temporalio/common';
+import type { ActivityOptions, SearchAttributeUpdatePair } from '@temporalio/common';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -24,7 +24,7 @@ import type {
   ResolvedExport,
   RunError,
 } from '@log-exporter/schemas';
-import { NON_RETRYABLE_ERROR_TYPES } from '@log-exporter/schemas';
+import { RETRY } from './retry-policies';
 import { searchKeys } from './search-attribute-keys';
 
 /**
@@ -32,23 +32,6 @@ import { searchKeys } from './search-attribute-keys';
  * (`resolved.tuning`): those workflows must keep scheduling parts as they did.
  */
 const LEGACY_PART_CONCURRENCY = 4;
-
-const nonRetryableErrorTypes = [...NON_RETRYABLE_ERROR_TYPES];
-
-/** The three retry policies of a window: misconfiguration (non-retryable types) fails at once. */
-const RETRY = {
-  /** Our own database: quick, retried soon. */
-  quick: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', nonRetryableErrorTypes },
-  /** AWS calls and long database scans: throttling and outages retried while the window is useful. */
-  patient: {
-    initialInterval: '5 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    nonRetryableErrorTypes,
-  },
-  /** Part uploads: a lost connection is retried at once, a longer outage with longer waits. */
-  upload: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '5 minutes', nonRetryableErrorTypes },
-} satisfies Record<string, RetryPolicy>;
 
 /** Every quick step of a window: its timeouts and retry policy, stated once. */
 const STEP_OPTIONS = {

@@ -4,19 +4,14 @@
 // delivered windows with late records get their correction.
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { ExportActivities, ScheduledExportInput, ScheduledExportResult } from '@log-exporter/schemas';
-import { NON_RETRYABLE_ERROR_TYPES } from '@log-exporter/schemas';
+import { RETRY } from './retry-policies';
 import { searchKeys } from './search-attribute-keys';
 import { runWindowChild } from './window-children';
 
 const { planScheduledRun } = proxyActivities<ExportActivities>({
   startToCloseTimeout: '1 minute',
   scheduleToCloseTimeout: '6 hours',
-  retry: {
-    initialInterval: '5 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-  },
+  retry: RETRY.patient,
 });
 
 export async function scheduledExport(input: ScheduledExportInput): Promise<ScheduledExportResult> {

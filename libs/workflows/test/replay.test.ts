@@ -15,7 +15,9 @@ try {
 }
 
 describe('recorded workflow histories', () => {
-  const CURRENT = [
+  // Recorded before each change that needed a patch, and kept: workflows started then must still
+  // replay (the patched() branches).
+  const EARLIER = [
     'backfill-export.json',
     'export-window-bucket-missing.json',
     'export-window-empty.json',
@@ -23,11 +25,16 @@ describe('recorded workflow histories', () => {
     'export-window-three-parts.json',
     'scheduled-export.json',
   ];
+  const CURRENT = [...EARLIER, 'export-window-correction.json', 'clean-up-logs.json'];
 
-  it('cover every workflow: exportWindow (success, parts, empty, failure), scheduledExport, backfillExport', () => {
-    // The current histories, and the same ones recorded before the quick steps became local
-    // activities: workflows started then must still replay (the patched() branch).
-    expect(files.sort()).toEqual([...CURRENT.map((f) => `before-local-activities-${f}`), ...CURRENT].sort());
+  it('cover every workflow: exportWindow (success, parts, empty, failure, correction), scheduledExport, backfillExport, cleanUpLogs', () => {
+    expect(files.sort()).toEqual(
+      [
+        ...EARLIER.map((f) => `before-local-activities-${f}`),
+        ...EARLIER.map((f) => `before-corrections-${f}`),
+        ...CURRENT,
+      ].sort(),
+    );
   });
 
   it('records the quick steps of a current exportWindow as local-activity markers', () => {
@@ -36,9 +43,44 @@ describe('recorded workflow histories', () => {
     const scheduled = (text: string) => (text.match(/"activityTaskScheduledEventAttributes"/g) ?? []).length;
     expect(scheduled(history)).toBe(1); // the one part upload
     expect(scheduled(before)).toBe(7);
-    // the patch marker and six local activities (resolve, run started, role, plan, manifest, result)
-    expect((history.match(/"markerRecordedEventAttributes"/g) ?? []).length).toBe(7);
+    // two patch markers and six local activities (resolve, plan, run started, role, manifest, result)
+    expect((history.match(/"markerRecordedEventAttributes"/g) ?? []).length).toBe(8);
     expect((before.match(/"markerRecordedEventAttributes"/g) ?? []).length).toBe(0);
+  });
+
+  it('plans before recording the run in a current exportWindow, as the corrections patch says', () => {
+    /** Activity types in history order: local-activity markers carry theirs in a JSON payload. */
+    const order = (file: string) => {
+      const history = JSON.parse(readFileSync(join(HISTORIES, file), 'utf8')) as {
+        events: {
+          activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
+          markerRecordedEventAttributes?: { details?: { data?: { payloads?: { data?: string }[] } } };
+        }[];
+      };
+      return history.events.flatMap((event) => {
+        const scheduled = event.activityTaskScheduledEventAttributes?.activityType?.name;
+        if (scheduled) return [scheduled];
+        const data = event.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+        if (!data) return [];
+        return [(JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { activity_type: string }).activity_type];
+      });
+    };
+    const rest = ['assumeCustomerRole', 'uploadPart', 'writeManifest', 'recordRunResult'];
+    expect(order('export-window-succeeded.json')).toEqual([
+      'resolveExport',
+      'planWindowParts',
+      'recordRunStarted',
+      ...rest,
+    ]);
+    expect(order('before-corrections-export-window-succeeded.json')).toEqual([
+      'resolveExport',
+      'recordRunStarted',
+      'assumeCustomerRole',
+      'planWindowParts',
+      ...rest.slice(1),
+    ]);
+    // A correction runs the same steps (its plan names the late records only).
+    expect(order('export-window-correction.json')).toEqual(order('export-window-succeeded.json'));
   });
 
   it.each(files)('%s replays without non-determinism', async (file) => {
