@@ -5,7 +5,6 @@ import type { ExportReconciliation } from '../reconciliation';
 import {
   type Destination,
   type ExportConfig,
-  type Run,
   destinationSchema,
   exportConfigSchema,
   roleArnFor,
