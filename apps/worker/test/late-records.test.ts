@@ -212,6 +212,10 @@ describe.each(TEST_DATABASE_KINDS)('late records on %s', (kind) => {
     await run(clientExport, dayBefore);
     await run(auditExport, dayBefore);
     const late = await store(dayBefore, 12, 7);
+    const folder = (config: ExportConfig) => `logs/${config.folder}/dt=${dayBefore.start.slice(0, 10)}/`;
+    const before = new Map<string, Map<string, string>>();
+    for (const config of [clientExport, auditExport])
+      before.set(config.id, await objectDigests(await listKeys(customer.account.s3, BUCKET, folder(config))));
 
     const schedules: ScheduleSettings = {
       taskQueue: worker.taskQueue,
@@ -237,8 +241,27 @@ describe.each(TEST_DATABASE_KINDS)('late records on %s', (kind) => {
       const all = await idsIn(config, revised);
       expect(all.length).toBe(ids.length + lateIds.length);
       expect(new Set(all).size).toBe(all.length);
+      // The first delivery's object is byte for byte what it was; the manifest is revision 2.
+      const after = await objectDigests(await listKeys(customer.account.s3, BUCKET, folder(config)));
+      for (const [key, digest] of before.get(config.id)!) {
+        if (!key.includes('_manifest_')) expect(after.get(key)).toBe(digest);
+      }
+      expect(after.size).toBe(before.get(config.id)!.size + 1);
+      expect(await manifestOf({ manifestKey: revised.manifestKey! })).toMatchObject({
+        revision: 2,
+        totals: { objects: 2, records: ids.length + lateIds.length },
+      });
       await handle.delete();
     }
+    const report = await verifyExportedFiles({
+      reader: s3BucketReader(customer.account.s3, BUCKET),
+      prefix: 'logs',
+      from: dayBefore.start.slice(0, 10),
+      to: yesterday.start.slice(0, 10),
+      publicKeys: [TEST_SIGNING_KEY.publicKey],
+    });
+    expect(report.problems).toEqual([]);
+    expect(report.revised).toHaveLength(2);
   });
 
   it('puts records stored while the window uploads into that delivery or the next, never both, never neither', async () => {
