@@ -116,3 +116,43 @@ it('shows late records as not delivered and the export degraded, until a run req
     account.s3.destroy();
   }
 });
+
+it('counts late records of windows older than the late horizon apart, never dropping them', async () => {
+  const old = { start: '2026-09-01T00:00:00Z', end: '2026-09-02T00:00:00Z' };
+  const destination = (
+    await admin.api('POST', '/api/destinations', {
+      organization: 'oldco',
+      awsAccountId: '515151515151',
+      bucket: 'oldco-logs',
+      roleName: 'CloudsmithLogsWriter',
+    })
+  ).json();
+  const created = (
+    await admin.api('POST', '/api/exports', {
+      destinationId: destination.id,
+      logType: 'client',
+      format: 'csv',
+      folder: 'client',
+    })
+  ).json();
+  await ingest([...generateClientLogs({ seed: 51, organization: 'oldco', window: old, count: 30 })]);
+  // The window as a delivery long ago left it: everything stored up to now, as revision 1.
+  await admin.store.runs.markFinished({
+    exportId: created.id,
+    window: old,
+    workflowId: 'export-window/old',
+    status: 'succeeded',
+    objects: [{ key: 'k', records: 30, bytes: 1, sha256: 'a'.repeat(64) }],
+    manifestKey: 'm',
+    manifestSha256: 'b'.repeat(64),
+    error: null,
+    delivery: { revision: 1, afterSeq: null, upToSeq: await admin.store.logs.committedSeq(), objects: [] },
+  });
+  await ingest([...generateClientLogs({ seed: 52, organization: 'oldco', window: old, count: 4 })]);
+  const read = (await admin.api('GET', `/api/exports/${created.id}`)).json();
+  expect(read).toMatchObject({
+    status: 'degraded',
+    reconciliation: { undeliveredRecords: 4, beyondHorizon: { windows: 1, records: 4 } },
+  });
+  expect(read.reconciliation.degradedReason).toMatch(/older than the late horizon are not delivered: request a run/);
+});
