@@ -22,9 +22,6 @@ export const DEFAULT_RETENTION_SETTINGS: RetentionSettings = {
   retentionBatchSize: 5_000,
 };
 
-/** Day partitions kept created ahead of today (PostgreSQL). */
-const PARTITION_DAYS_AHEAD = 7;
-
 export interface RetentionActivityDeps {
   store: Store;
   logger: Logger;
@@ -62,7 +59,7 @@ export function createRetentionActivities(deps: RetentionActivityDeps): Retentio
   return {
     async deleteExpiredLogs(input: { logType: LogType }): Promise<RetentionBatchResult> {
       try {
-        await store.retention.prepareAhead(PARTITION_DAYS_AHEAD);
+        await store.retention.prepareAhead(); // keeps a week of day partitions ahead (PostgreSQL)
         const before = dayStart(now() - settings.logRetentionMs);
         const holds = await holdsBefore(input.logType, before);
         const { rows, partitionsDropped } = await store.retention.deleteExpired({

@@ -27,14 +27,11 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   throw new Error(`DATABASE_URL ${JSON.stringify(url)} is neither sqlite:<path> nor postgres://…`);
 }
 
-/** Day partitions created ahead at open (PostgreSQL), so ingest rarely creates one itself. */
-const PARTITION_DAYS_AHEAD = 7;
-
 async function storeOver(driver: SqlDriver): Promise<Store> {
   await migrate(driver, driver.kind === 'postgres' ? POSTGRES_MIGRATIONS : SQLITE_MIGRATIONS);
   const tableOf = (logType: LogType) => (logType === 'client' ? CLIENT_TABLE : AUDIT_TABLE).table;
   const retention = new Retention(driver);
-  await retention.prepareAhead(PARTITION_DAYS_AHEAD);
+  await retention.prepareAhead();
   return {
     kind: driver.kind,
     destinations: new Destinations(driver),

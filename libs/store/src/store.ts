@@ -153,8 +153,8 @@ export interface RetentionRepository {
    * call again until both are 0.
    */
   deleteExpired(input: RetentionBatch): Promise<{ rows: number; partitionsDropped: string[] }>;
-  /** Creates the log tables' day partitions from yesterday to `days` ahead (PostgreSQL; no-op on SQLite). */
-  prepareAhead(days: number): Promise<void>;
+  /** Creates the log tables' day partitions from yesterday to `days` (default 7) ahead (PostgreSQL; no-op on SQLite). */
+  prepareAhead(days?: number): Promise<void>;
 }
 
 export interface RetentionBatch {

@@ -3,6 +3,7 @@
 // a window's scan touches only its day's partition. A partition holds [day, next day) as text
 // bounds: record timestamps are fixed-width RFC 3339 text in the "C" collation, so
 // `'2026-11-25' <= '2026-11-25T13:00:00.000000+00:00' < '2026-11-26'`.
+import { nextDay } from '../days';
 import type { LogPartitions, SqlExecutor } from '../sql-driver';
 
 /** Held while creating partitions, so two ingests of the same new day do not race. */
@@ -11,12 +12,6 @@ const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 export function partitionName(table: string, day: string): string {
   return `${table}_p${day.replaceAll('-', '')}`;
-}
-
-export function nextDay(day: string): string {
-  const next = new Date(`${day}T00:00:00Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
-  return next.toISOString().slice(0, 10);
 }
 
 export class PgLogPartitions implements LogPartitions {

@@ -1,20 +1,14 @@
 // Deleting log rows past their retention, in bounded batches, never inside a hold (a window with
 // records not yet delivered). PostgreSQL first drops whole day partitions that no hold touches.
-import { nextDay } from '../postgres/partitions';
+import { PARTITION_DAYS_AHEAD, daysAround, nextDay } from '../days';
 import { AUDIT_TABLE, CLIENT_TABLE } from '../log-tables';
 import type { SqlDriver } from '../sql-driver';
 import type { RetentionBatch, RetentionRepository } from '../store';
 
-/** Yesterday to `days` ahead, as `YYYY-MM-DD`. */
-export function daysAround(days: number, now = Date.now()): string[] {
-  const today = now - (now % 86_400_000);
-  return Array.from({ length: days + 2 }, (_, i) => new Date(today + (i - 1) * 86_400_000).toISOString().slice(0, 10));
-}
-
 export class Retention implements RetentionRepository {
   constructor(private readonly db: SqlDriver) {}
 
-  async prepareAhead(days: number): Promise<void> {
+  async prepareAhead(days = PARTITION_DAYS_AHEAD): Promise<void> {
     if (!this.db.partitions) return;
     for (const table of [CLIENT_TABLE.table, AUDIT_TABLE.table])
       await this.db.partitions.ensure(table, daysAround(days));
