@@ -12,6 +12,8 @@ describe('environment', () => {
       AWS_REGION: 'us-east-1',
       LOG_LEVEL: 'info',
       EXPORT_SETTLE_DELAY: 30 * 60_000,
+      EXPORT_LATE_HORIZON: 7 * 86_400_000,
+      LOG_RETENTION: 30 * 86_400_000,
       EXPORT_PART_MAX_RECORDS: 1_000_000,
       EXPORT_RETRY_FAILED_FOR: 7 * 86_400_000,
       EXPORT_PART_CONCURRENCY: 1,

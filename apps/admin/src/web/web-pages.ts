@@ -563,12 +563,16 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
   }
 
   function runRow(run: Run, undelivered: number): Html {
+    // Built apart, so the cells hold just their text when nothing is late or revised.
+    const status = run.revision > 1 ? html`${run.status}<br />revision ${run.revision}` : run.status;
+    const records =
+      undelivered > 0
+        ? html`${run.records}<br /><span class="undelivered">${undelivered} not delivered yet</span>`
+        : String(run.records);
     return html`<tr>
       <td>${run.window.start}</td>
-      <td class="status-${run.status}">${run.status}${run.revision > 1 ? html`<br />revision ${run.revision}` : ''}</td>
-      <td>
-        ${run.records}${undelivered > 0 ? html`<br /><span class="undelivered">${undelivered} not delivered yet</span>` : ''}
-      </td>
+      <td class="status-${run.status}">${status}</td>
+      <td>${records}</td>
       <td>${megabytes(run.bytes)}</td>
       <td>
         ${
