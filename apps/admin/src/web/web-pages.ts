@@ -791,7 +791,7 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
     if (q.started === undefined) return undefined;
     const text =
       `${q.started} window(s) requested from ${q.from ?? '?'}: a window delivered before gets only ` +
-      `its late records (tick "export again" to rewrite it whole)`;
+      `its late records (tick "export the whole window again" to rewrite it)`;
     return { kind: 'ok', text };
   }
 
