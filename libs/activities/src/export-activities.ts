@@ -185,7 +185,6 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
         previousRevisions: deliveries
           .filter((d) => /^[0-9a-f]{64}$/.test(d.manifestSha256))
           .map((d) => ({ revision: d.revision, sha256: d.manifestSha256 })),
-        currentManifestSha256: previous?.manifestSha256 ?? null,
       },
       firstPartNumber: correcting ? highestPartNumber(everWritten) + 1 : 1,
     };

@@ -190,7 +190,6 @@ describe('planWindowParts', () => {
         upToSeq: 1_000,
         keptObjects: [],
         previousRevisions: [],
-        currentManifestSha256: null,
         upToDate: false,
       },
     });

@@ -103,8 +103,6 @@ export interface DeliveryPlan {
   keptObjects: ExportedObject[];
   /** The window's earlier manifests, oldest first: the new one names them. */
   previousRevisions: { revision: number; sha256: string }[];
-  /** SHA-256 of the manifest in the bucket now (null: none yet): kept when nothing is late. */
-  currentManifestSha256: string | null;
   /** Nothing late to deliver: no object and no manifest is written. */
   upToDate: boolean;
 }
