@@ -1,10 +1,11 @@
 // PostgreSQL connections lost under the store (a failover, a restart): the operation in flight
 // fails, the process does not crash (an unhandled 'error' event would be an uncaught exception
 // and end the worker), and the store works again once the server answers.
+import net from 'node:net';
 import pg from 'pg';
 import { type TestDatabase, createTestDatabase } from '@log-exporter/local-stack';
 import { generateClientLogs } from '@log-exporter/testing';
-import { type Store, type WindowScope, openStore } from '../src';
+import { type Store, type WindowScope, openPostgresStore, openStore } from '../src';
 
 const WINDOW = { start: '2026-11-20T00:00:00Z', end: '2026-11-21T00:00:00Z' };
 const scope: WindowScope = { logType: 'client', organization: 'acme', repositories: null, window: WINDOW };
@@ -77,4 +78,20 @@ it('fails an ingest whose transaction loses its connection, stores nothing of it
     expect(await store.logs.countInWindow(scope)).toBe(3_000);
   }
   await store.ping();
+});
+
+it('gives up on a server that accepts a connection and never answers, instead of waiting forever', async () => {
+  // A listening socket that never speaks: what a server going down or coming up can look like.
+  const silent = net.createServer(() => undefined);
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const port = (silent.address() as net.AddressInfo).port;
+  const started = Date.now();
+  try {
+    await expect(
+      openPostgresStore({ connectionString: `postgres://nobody@127.0.0.1:${port}/none`, connectTimeoutMs: 500 }),
+    ).rejects.toThrow(/timeout/i);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  } finally {
+    silent.close();
+  }
 });

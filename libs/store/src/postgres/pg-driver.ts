@@ -20,7 +20,17 @@ export interface PostgresDriverOptions {
   connectionString: string;
   /** Connections in the pool; each streaming part holds one while it runs. */
   maxConnections?: number;
+  /** How long getting a connection may take (a new one, or a free one from the pool). */
+  connectTimeoutMs?: number;
 }
+
+/**
+ * Without a bound, a connection attempt that the server never answers (it was going down or
+ * coming up when the attempt arrived) waits forever and keeps its place in the pool: a few of
+ * those and every later query of the process waits too. With it, the attempt fails (and the
+ * activity is retried).
+ */
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
 /** Positional `$n` parameters; lists as a text array. */
 function postgresBinder(): SqlBinder {
@@ -136,6 +146,9 @@ export function openPostgresDriver(options: PostgresDriverOptions): SqlDriver {
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.maxConnections ?? 10,
+    connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    // Notice a peer that vanished without closing the socket (a failover, a network cut).
+    keepAlive: true,
     types,
     application_name: 'log-exporter',
   });
