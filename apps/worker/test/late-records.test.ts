@@ -299,6 +299,11 @@ describe.each(TEST_DATABASE_KINDS)('late records on %s', (kind) => {
       expect(ids.length).toBe(new Set(ids).size);
       expect(new Set(ids)).toEqual(new Set([...initial.client, ...ingested]));
       expect(corrected.records).toBe(initial.client.length + ingested.length);
+      console.log(
+        `race on ${kind}: ${roundsDuring} ingest rounds during the first delivery (${delivered.objects.length} parts, ` +
+          `${delivered.records} records), ${ingested.length} records ingested in all, ` +
+          `${corrected.deliveredRecords} delivered by the correction, ${ids.length} in the bucket, each once`,
+      );
     } finally {
       await racer.stop();
     }
