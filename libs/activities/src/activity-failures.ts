@@ -29,7 +29,9 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
   return (
     typeof message === 'string' &&
-    /Connection terminated|database is locked|the database system is (starting up|shutting down)/i.test(message)
+    /Connection terminated|not queryable|database is locked|the database system is (starting up|shutting down)/i.test(
+      message,
+    )
   );
 }
 
