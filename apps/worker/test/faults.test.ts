@@ -44,6 +44,8 @@ import {
 } from './harness';
 
 const RECORDS = 20_000;
+/** The PostgreSQL outage test's window: two parts large enough to still stream while they upload. */
+const PG_RECORDS = 60_000;
 const BUCKET = 'acme-faults';
 const PREFIX = 'logs';
 
@@ -289,9 +291,10 @@ describe('an export window under faults', () => {
           AWS_SECRET_ACCESS_KEY: EMULATOR_DUMMY_CREDENTIALS.secretAccessKey,
           EXPORTER_AWS_ACCOUNT_ID: EMULATED_EXPORTER_ACCOUNT_ID,
           EXPORT_SETTLE_DELAY: '0s',
-          // Two objects above 5 MiB each: multipart, so a part's cursor is open while a chunk uploads.
-          EXPORT_PART_MAX_RECORDS: String(RECORDS / 2),
-          EXPORT_HEARTBEAT_TIMEOUT: '10s',
+          // Two parts of ~23 MiB: five 5 MiB chunks each, two in flight, so while a part's first
+          // chunks upload, its cursor is open (the writer waits for a free buffer mid-part).
+          EXPORT_PART_MAX_RECORDS: String(PG_RECORDS / 2),
+          EXPORT_HEARTBEAT_TIMEOUT: '30s',
           MANIFEST_SIGNING_KEY: signingKey,
           LOG_LEVEL: 'info',
         },
@@ -322,7 +325,7 @@ describe('an export window under faults', () => {
       const day = '2026-08-01';
       const window = { start: `${day}T00:00:00Z`, end: '2026-08-02T00:00:00Z' };
       await pgStore.logs.insertClientLogs([
-        ...generateClientLogs({ seed: 8_001, organization: 'acme', window, count: RECORDS }),
+        ...generateClientLogs({ seed: 8_001, organization: 'acme', window, count: PG_RECORDS }),
       ]);
       // Every chunk of a part held 1.2 s: an attempt takes more than the 1.5 s between outages.
       proxy.addRule({
@@ -341,9 +344,12 @@ describe('an export window under faults', () => {
         }),
         (async () => {
           for (let outage = 0; outage < 3; outage++) {
-            // Down while a chunk of a part is held at the proxy: the part is streaming, its cursor open.
-            const fired = proxy.fired('slow-pg-parts');
-            await until('uploading a part', () => proxy.fired('slow-pg-parts') > fired);
+            // Down while the first or second chunk of a part is held at the proxy: the part is
+            // streaming, its cursor open.
+            const seen = proxy.log.length;
+            await until('uploading the start of a part', () =>
+              proxy.log.slice(seen).some((r) => r.fault === 'slow-pg-parts' && /[?&]partNumber=[12](&|$)/.test(r.url)),
+            );
             outageStarts.push(Date.now());
             await server.outage(2_000);
           }
@@ -382,7 +388,7 @@ describe('an export window under faults', () => {
       const outcome: Outcome = {
         fault: `PostgreSQL server down 3 × 2 s mid-part (fast shutdown, restart), worker PID kept; attempts failed and retried: ${failedAttempts}`,
         injected: 3,
-        expected: RECORDS,
+        expected: PG_RECORDS,
         found: new Set(ids).size,
         duplicated: ids.length - new Set(ids).size,
         secondsToSucceed: Math.round(seconds * 10) / 10,
@@ -391,17 +397,17 @@ describe('an export window under faults', () => {
       outcomes.push(outcome);
       pgCustomer.account.s3.destroy();
       expect(report.problems).toEqual([]);
-      expect(outcome).toMatchObject({ found: RECORDS, duplicated: 0 });
+      expect(outcome).toMatchObject({ found: PG_RECORDS, duplicated: 0 });
       expect(await pgStore.runs.get(pgExport.id, window.start)).toMatchObject({
         status: 'succeeded',
-        records: RECORDS,
+        records: PG_RECORDS,
       });
     } finally {
       await workerProcess.stop();
       await pgStore.close();
       await server.stop();
     }
-  }, 240_000);
+  }, 420_000);
 
   it('the database is locked by another process for 8 seconds', async () => {
     const day = await newWindow();
