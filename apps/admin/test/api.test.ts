@@ -1,4 +1,4 @@
-// Every route of the admin API (design.md §7) through the whole HTTP stack: success, each
+// Every route of the admin API (README, Admin API) through the whole HTTP stack: success, each
 // validation failure naming its field, 401 without or with a wrong token, 404 for unknown IDs.
 import { permissionPolicy, trustPolicy } from '@log-exporter/aws';
 import { createCustomerAccount, type MotoServer } from '@log-exporter/local-stack';

@@ -1,4 +1,4 @@
-// The activities of one export window (design.md §4). All I/O lives here; the workflow only
+// The activities of one export window (README, How one window runs). All I/O lives here; the workflow only
 // orders these calls. Log data flows database → encoder → gzip → S3 inside `uploadPart` and never
 // through Temporal: activities return IDs, counts, keys and checksums.
 import { Context } from '@temporalio/activity';

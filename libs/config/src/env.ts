@@ -1,4 +1,4 @@
-// Environment variables of the worker and the admin app (design.md §7), parsed with zod at
+// Environment variables of the worker and the admin app (README, Environment), parsed with zod at
 // start-up. A bad value stops the process with a message naming the variable and the value.
 import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE, awsAccountIdSchema, awsRegionSchema } from '@log-exporter/schemas';

@@ -1,4 +1,4 @@
-// One record per change made in an organisation. The exported fields are the 16 of design.md §3,
+// One record per change made in an organisation. The exported fields are the 16 of docs/formats.md,
 // in that order; `organization` is carried at ingest for scope and routing, and is not exported.
 import { z } from 'zod';
 import { describeField as d } from './field-docs';

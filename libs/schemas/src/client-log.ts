@@ -1,5 +1,5 @@
 // One record per download request served by the CDN. Field names, order and meaning are the
-// output contract (design.md §3): CSV columns come first, in the seed's header order.
+// output contract (docs/formats.md): CSV columns come first, in the seed's header order.
 import { z } from 'zod';
 import { describeField as d } from './field-docs';
 import { optionalText, repositoryPath, requiredText, timestampMicros, timestampSeconds } from './primitives';

@@ -238,7 +238,7 @@ export function backfillWorkflowId(exportId: string, firstWindowStart: string, l
   return `backfill/${exportId}/${canonicalWindowStart(firstWindowStart)}/${canonicalWindowStart(lastWindowStart)}`;
 }
 
-/** Every activity of one export window (design.md §4), in the order the workflow calls them. */
+/** Every activity of one export window (README, How one window runs), in the order the workflow calls them. */
 export interface ExportActivities {
   resolveExport(input: ExportWindowInput): Promise<ResolvedExport>;
   recordRunStarted(input: RunStartedInput): Promise<void>;

@@ -93,7 +93,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 }
 
-/** Reads TEMPORAL_PORT, TEMPORAL_UI_PORT and S3_EMULATOR_PORT (design.md §7); defaults otherwise. */
+/** Reads TEMPORAL_PORT, TEMPORAL_UI_PORT and S3_EMULATOR_PORT (README, Commands); defaults otherwise. */
 export function portsFromEnv(
   env: NodeJS.ProcessEnv,
   defaults: { temporalPort?: number; temporalUiPort?: number; s3EmulatorPort?: number },
