@@ -1,7 +1,9 @@
 // Builds an app for production: its entry point and our libraries bundled into dist/main.js
 // (third-party packages stay in node_modules), and for the worker also the prebundled workflow
 // code, which the worker loads instead of bundling at start-up.
-//   node tools/build/bundle-app.mjs apps/worker [--workflows libs/workflows/src/index.ts]
+//   node tools/build/bundle-app.mjs apps/worker [--workflows libs/workflows/src/index.ts
+//     --workflow-interceptors libs/workflows/src/interceptors.ts]
+//   node tools/build/bundle-app.mjs apps/verify --standalone dist/verify/verify.mjs
 import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -34,7 +36,7 @@ await build({
   outfile: join(outDir, 'main.js'),
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node24',
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
@@ -45,8 +47,10 @@ const workflowsIndex = rest.indexOf('--workflows');
 if (workflowsIndex !== -1) {
   const require = createRequire(join(root, 'package.json'));
   const { bundleWorkflowCode } = require('@temporalio/worker');
+  const interceptorsIndex = rest.indexOf('--workflow-interceptors');
   const { code } = await bundleWorkflowCode({
     workflowsPath: join(root, rest[workflowsIndex + 1]),
+    workflowInterceptorModules: interceptorsIndex === -1 ? [] : [join(root, rest[interceptorsIndex + 1])],
     logger: { info() {}, warn: console.warn, error: console.error, debug() {}, trace() {}, log() {} },
   });
   writeFileSync(join(outDir, 'workflow-bundle.js'), code);

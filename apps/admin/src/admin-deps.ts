@@ -23,6 +23,10 @@ export interface AdminSettings {
   /** LOG_RETENTION: the log clean-up's schedule is kept by the admin app. */
   logRetentionMs: number;
   version: string;
+  /** TRUST_PROXY: Fastify's trustProxy (X-Forwarded-* from a TLS-terminating proxy). */
+  trustProxy?: boolean | number | string;
+  /** Failed token attempts (API and login) allowed per client address per minute. */
+  failedAuthPerMinute?: number;
 }
 
 export interface AdminDeps {

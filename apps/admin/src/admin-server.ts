@@ -1,6 +1,14 @@
 // The admin app: JSON API under /api (bearer token), web pages for ops (login with the same
-// token), /healthz. Built from its dependencies so tests run it with real ones of their own.
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+// token), probes (/livez, /readyz, /healthz) and /metrics. Built from its dependencies so tests run it with real ones of their own.
+import { z } from 'zod';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import type { AdminDeps } from './admin-deps';
 import { destinationRoutes } from './api/destination-routes';
 import { exportRoutes } from './api/export-routes';
@@ -9,11 +17,16 @@ import { logIngestRoutes } from './api/log-ingest-routes';
 import { manifestKeyRoutes } from './api/manifest-key-routes';
 import { bearerToken, tokensMatch } from './http/auth';
 import { HttpError } from './http/http-error';
-import { buildOpenApiDocument } from './http/openapi';
+import { registerHttpMetrics } from './http/http-metrics';
+import { registerOpenApi } from './http/openapi';
 import { type RouteSpec, defineRoute, registerRoutes } from './http/route';
 import { registerWebPages } from './web/web-pages';
 
 const JSON_BODY_LIMIT = 256 * 1024;
+const DEFAULT_FAILED_AUTH_PER_MINUTE = 10;
+
+/** The admin app's version: in the OpenAPI document and GET /api/openapi.json. */
+export const ADMIN_VERSION = '0.1.0';
 
 const SECURITY_HEADERS = {
   'content-security-policy':
@@ -50,19 +63,18 @@ export function apiRoutes(deps: AdminDeps): RouteSpec[] {
     ...logIngestRoutes(deps),
     ...manifestKeyRoutes(deps),
   ];
-  let document: unknown; // built on first request, from the complete list (itself included)
   routes.push(
     defineRoute({
       method: 'GET',
       path: '/api/openapi.json',
-      summary: 'This API as an OpenAPI 3 document',
+      summary: 'This API as an OpenAPI 3 document (also committed as docs/openapi.json)',
       tag: 'meta',
       auth: true,
-      responses: { 200: { description: 'the OpenAPI document' } },
-      handler: async () => {
-        document ??= buildOpenApiDocument(routes, { version: deps.settings.version });
-        return { status: 200, body: document };
-      },
+      responses: { 200: { description: 'the OpenAPI document', schema: z.record(z.string(), z.unknown()) } },
+      handler: async ({ request }) => ({
+        status: 200,
+        body: request.server.swagger() as unknown as Record<string, unknown>,
+      }),
     }),
   );
   return routes;
@@ -76,6 +88,8 @@ export interface RegisteredRoute {
 declare module 'fastify' {
   interface FastifyInstance {
     registeredRoutes: RegisteredRoute[];
+    /** Counts one failed authentication of this request's address; throws 429 past the limit. */
+    countFailedAuth: (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
   }
 }
 
@@ -83,8 +97,24 @@ export async function buildAdminServer(deps: AdminDeps): Promise<FastifyInstance
   const app: FastifyInstance = Fastify({
     loggerInstance: deps.logger.child({ component: 'http' }) as FastifyBaseLogger,
     bodyLimit: JSON_BODY_LIMIT,
-    trustProxy: false,
+    // A hop count is valid (proxy-addr) though Fastify's types omit it.
+    trustProxy: (deps.settings.trustProxy ?? false) as boolean | string,
   });
+  registerHttpMetrics(app);
+
+  // Failed token attempts (a wrong API token, a refused login) per client address: a brute
+  // force meets 429 with Retry-After. Only failures count: a right token is never slowed.
+  await app.register(rateLimit, { global: false });
+  const countFailedAuth = app.rateLimit({
+    max: deps.settings.failedAuthPerMinute ?? DEFAULT_FAILED_AUTH_PER_MINUTE,
+    timeWindow: 60_000,
+    keyGenerator: (request) => request.ip,
+    errorResponseBuilder: (_request, context) =>
+      new HttpError(429, 'rate_limited', `too many failed authentication attempts: try again in ${context.after}`, [
+        { path: 'headers.authorization', message: `more than ${context.max} failures in a minute from this address` },
+      ]),
+  });
+  app.decorate('countFailedAuth', countFailedAuth);
 
   app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
@@ -107,6 +137,7 @@ export async function buildAdminServer(deps: AdminDeps): Promise<FastifyInstance
     if (path !== '/api' && !path.startsWith('/api/')) return;
     const token = bearerToken(request.headers.authorization);
     if (token === undefined || !tokensMatch(token, deps.settings.adminToken)) {
+      if (token !== undefined) await countFailedAuth.call(app, request, reply);
       const error = new HttpError(401, 'unauthorized', 'send Authorization: Bearer <ADMIN_TOKEN>', [
         { path: 'headers.authorization', message: token === undefined ? 'missing' : 'wrong token' },
       ]);
@@ -136,6 +167,7 @@ export async function buildAdminServer(deps: AdminDeps): Promise<FastifyInstance
   });
   app.decorate('registeredRoutes', registered);
 
+  await registerOpenApi(app, { version: deps.settings.version });
   registerRoutes(app, apiRoutes(deps));
   registerWebPages(app, deps);
   await app.ready();

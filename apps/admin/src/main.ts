@@ -4,14 +4,16 @@ import { CustomerCredentials } from '@log-exporter/aws';
 import { EnvError, adminEnvSchema, createLogger, parseEnv } from '@log-exporter/config';
 import { SigningKeyError, parsePublicKey } from '@log-exporter/manifests';
 import { openStore } from '@log-exporter/store';
+import { startTracingFromEnv } from '@log-exporter/telemetry';
 import type { AdminDeps } from './admin-deps';
-import { buildAdminServer } from './admin-server';
+import { ADMIN_VERSION, buildAdminServer } from './admin-server';
 import { reconcile } from './export-management';
 import { createTemporalGateway } from './temporal-gateway';
 
 async function main(): Promise<void> {
   const env = parseEnv(adminEnvSchema);
   const logger = createLogger({ name: 'admin', level: env.LOG_LEVEL });
+  const tracing = startTracingFromEnv('log-exporter-admin', process.env);
   const store = await openStore(env.DATABASE_URL);
   const temporal = createTemporalGateway({
     address: env.TEMPORAL_ADDRESS,
@@ -42,10 +44,11 @@ async function main(): Promise<void> {
         .split(',')
         .filter((k) => k.trim() !== '')
         .map((k, i) => parsePublicKey(k, `MANIFEST_PUBLIC_KEYS (key ${i + 1})`)),
-      version: '0.1.0',
+      version: ADMIN_VERSION,
       lateHorizonMs: env.EXPORT_LATE_HORIZON,
       settleDelayMs: env.EXPORT_SETTLE_DELAY,
       logRetentionMs: env.LOG_RETENTION,
+      trustProxy: env.TRUST_PROXY,
     },
   };
   const app = await buildAdminServer(deps);
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
     await temporal.close();
     credentials.destroy();
     await store.close();
+    await tracing?.shutdown();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

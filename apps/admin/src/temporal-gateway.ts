@@ -1,6 +1,7 @@
 // The admin app's way into Temporal: one lazily opened connection, the idempotent starts of
 // libs/client, and links to the Temporal UI. A Temporal outage makes run requests fail with 503,
 // it does not stop the admin app from starting or serving everything else.
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { Client, Connection } from '@temporalio/client';
 import {
   DEFAULT_SCHEDULE_SETTINGS,
@@ -81,7 +82,12 @@ export function createTemporalGateway(settings: TemporalSettings): TemporalGatew
   }
 
   async function client(): Promise<Client> {
-    return new Client({ connection: await connection(), namespace: settings.namespace });
+    // Trace context of the request (if tracing is on) travels into the workflows it starts.
+    return new Client({
+      connection: await connection(),
+      namespace: settings.namespace,
+      interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
+    });
   }
 
   const scheduleSettings: ScheduleSettings = {

@@ -17,8 +17,9 @@ import {
   freePort,
   startMotoServer,
 } from '@log-exporter/local-stack';
-import { type Store, openSqliteStore } from '@log-exporter/store';
+import { type Store, openSqliteStore, openStore } from '@log-exporter/store';
 import { type AdminDeps, buildAdminServer } from '../src';
+import { checkEveryResponse } from './openapi-conformance';
 import { createTemporalGateway } from '../src/temporal-gateway';
 
 /** The signing key whose public half the test admin app publishes. */
@@ -48,9 +49,14 @@ export async function startAdmin(options: {
   ownCredentials?: AwsCredentialIdentity;
   ingestBodyLimit?: number;
   taskQueue?: string;
+  /** A database of the test's own (a PostgreSQL URL); a fresh SQLite file by default. */
+  databaseUrl?: string;
+  settings?: Partial<AdminDeps['settings']>;
 }): Promise<AdminHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'admin-test-'));
-  const store = await openSqliteStore({ path: join(dir, 'store.db') });
+  const store = options.databaseUrl
+    ? await openStore(options.databaseUrl)
+    : await openSqliteStore({ path: join(dir, 'store.db') });
   const taskQueue = options.taskQueue ?? `admin-test-${process.pid}-${++counter}-${Date.now()}`;
   const temporal = createTemporalGateway({
     address: process.env.TEMPORAL_ADDRESS!,
@@ -81,9 +87,13 @@ export async function startAdmin(options: {
       lateHorizonMs: 7 * 86_400_000,
       settleDelayMs: 0,
       logRetentionMs: 30 * 86_400_000,
+      // The auth tests send wrong tokens to every route; operations.test.ts checks the limit.
+      failedAuthPerMinute: 100_000,
+      ...options.settings,
     },
   };
   const app = await buildAdminServer(deps);
+  checkEveryResponse(app);
   return {
     app,
     deps,

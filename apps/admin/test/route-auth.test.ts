@@ -18,9 +18,12 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-/** Public on purpose: liveness, the login form (and its refusal), logging out, the page assets. */
+/** Public on purpose: probes, metrics, the login form (and its refusal), logging out, the page assets. */
 const PUBLIC = new Set([
   'GET /healthz',
+  'GET /livez',
+  'GET /readyz',
+  'GET /metrics',
   'GET /login',
   'POST /login',
   'POST /logout',

@@ -2,6 +2,8 @@
 // main.ts with real dependencies and by the integration tests with test ones.
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { ExportActivities, RetentionActivities } from '@log-exporter/schemas';
+import type { Tracing } from '@log-exporter/telemetry';
+import { tracingWorkerOptions } from './worker-telemetry';
 
 export interface ExportWorkerOptions {
   connection: NativeConnection;
@@ -14,6 +16,8 @@ export interface ExportWorkerOptions {
   /** Time running activities get to finish after a shutdown signal. */
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
   maxConcurrentActivityTaskExecutions?: number;
+  /** Where workflow and activity spans go; absent, tracing is off (the interceptors stay). */
+  tracing?: Tracing;
 }
 
 /** Path of the workflows' entry point, for bundling. */
@@ -22,14 +26,17 @@ export function workflowsPath(): string {
 }
 
 export async function createExportWorker(options: ExportWorkerOptions): Promise<Worker> {
+  const { interceptors, sinks } = tracingWorkerOptions(options.tracing);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
+    // A prebuilt bundle carries the workflow interceptors itself (bundled with workflowInterceptorModules).
     ...(options.workflowBundlePath
-      ? { workflowBundle: { codePath: options.workflowBundlePath } }
-      : { workflowsPath: workflowsPath() }),
+      ? { workflowBundle: { codePath: options.workflowBundlePath }, interceptors: { ...interceptors, workflowModules: [] } }
+      : { workflowsPath: workflowsPath(), interceptors }),
+    sinks,
     shutdownGraceTime: options.shutdownGraceTime ?? '30 seconds',
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 8,
   });

@@ -8,14 +8,22 @@ import { CustomerCredentials, CustomerS3Clients } from '@log-exporter/aws';
 import { EnvError, createLogger, memoryUsageMb, parseEnv, workerEnvSchema } from '@log-exporter/config';
 import { SigningKeyError, parseSigningKey } from '@log-exporter/manifests';
 import { openStore } from '@log-exporter/store';
+import { createExportMetrics, startTelemetryServer, startTracingFromEnv } from '@log-exporter/telemetry';
+import { Registry, collectDefaultMetrics } from 'prom-client';
 import { createExportWorker } from './export-worker';
+import { freeLoopbackPort } from './worker-telemetry';
 
 async function main(): Promise<void> {
   const env = parseEnv(workerEnvSchema);
   const logger = createLogger({ name: 'worker', level: env.LOG_LEVEL });
 
   const sdkLogger = logger.child({ component: 'temporal-sdk' });
+  // The SDK's Rust core serves its metrics on a loopback port of its own; ours appends them.
+  const sdkMetricsPort = await freeLoopbackPort();
   Runtime.install({
+    telemetryOptions: {
+      metrics: { prometheus: { bindAddress: `127.0.0.1:${sdkMetricsPort}`, useSecondsForDurations: true } },
+    },
     logger: new DefaultLogger(toSdkLevel(env.LOG_LEVEL), (entry) => {
       const level =
         entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
@@ -27,6 +35,11 @@ async function main(): Promise<void> {
   if (!manifestSigningKey)
     logger.warn('MANIFEST_SIGNING_KEY is not set: manifests are written unsigned and verify will report them');
 
+  const tracing = startTracingFromEnv('log-exporter-worker', process.env);
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const metrics = createExportMetrics(registry);
+
   const store = await openStore(env.DATABASE_URL);
   const aws = { region: env.AWS_REGION, ...(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {}) };
   const credentials = new CustomerCredentials({ ...aws, exporterAccountId: env.EXPORTER_AWS_ACCOUNT_ID });
@@ -37,6 +50,7 @@ async function main(): Promise<void> {
     s3,
     logger,
     manifestSigningKey,
+    metrics,
     settings: {
       settleDelayMs: env.EXPORT_SETTLE_DELAY,
       maxRecordsPerPart: env.EXPORT_PART_MAX_RECORDS,
@@ -60,6 +74,21 @@ async function main(): Promise<void> {
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     activities: { ...activities, ...retentionActivities },
     ...(existsSync(bundle) ? { workflowBundlePath: bundle } : {}),
+    ...(tracing ? { tracing } : {}),
+  });
+  const telemetry = await startTelemetryServer({
+    host: env.WORKER_METRICS_HOST,
+    port: env.WORKER_METRICS_PORT,
+    registry,
+    appendMetricsFrom: `http://127.0.0.1:${sdkMetricsPort}/metrics`,
+    readiness: {
+      database: () => store.ping(),
+      temporal: async () => {
+        await connection.healthService.check({});
+        const state = worker.getState();
+        if (state !== 'RUNNING') throw new Error(`worker is ${state}`);
+      },
+    },
   });
   logger.info(
     {
@@ -68,6 +97,8 @@ async function main(): Promise<void> {
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       database: store.kind,
       manifestKeyId: manifestSigningKey?.publicKey.keyId ?? null,
+      metrics: `${telemetry.url}/metrics`,
+      tracing: tracing ? 'on' : 'off',
       memoryMb: memoryUsageMb(),
     },
     'worker started',
@@ -75,6 +106,8 @@ async function main(): Promise<void> {
   try {
     await worker.run();
   } finally {
+    await telemetry.close();
+    await tracing?.shutdown();
     await connection.close();
     s3.destroy();
     credentials.destroy();

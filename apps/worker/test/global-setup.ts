@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { DATA_DIR, startPostgresForJest, startTemporalForJest } from '@log-exporter/local-stack';
+import { workflowInterceptorModules } from '../src/worker-telemetry';
 
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error };
 
@@ -11,6 +12,7 @@ export default async function globalSetup(): Promise<void> {
   await Promise.all([startTemporalForJest(), startPostgresForJest()]);
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('@log-exporter/workflows'),
+    workflowInterceptorModules: workflowInterceptorModules(),
     logger: quiet,
   });
   const dir = join(DATA_DIR, 'test');

@@ -47,6 +47,7 @@ import {
 import { type ManifestSigningKey, buildManifest, serializeManifest, signManifest } from '@log-exporter/manifests';
 import { toActivityFailure } from './activity-failures';
 import { contentTypeFor } from './content-types';
+import { type ExportMetrics, createExportMetrics } from '@log-exporter/telemetry';
 
 export interface ExportSettings {
   /** How long after a window closes before it is exported (late records settle). */
@@ -90,6 +91,8 @@ export interface ExportActivityDeps {
   settings?: Partial<ExportSettings>;
   /** Signs every manifest; without one, manifests are written unsigned (and `verify` says so). */
   manifestSigningKey?: ManifestSigningKey | null;
+  /** Where records, bytes, upload times and outcomes are counted (Prometheus); a private registry if absent. */
+  metrics?: ExportMetrics;
 }
 
 function roleOf(destination: Destination): CustomerRole {
@@ -123,6 +126,7 @@ function highestPartNumber(objects: readonly ExportedObject[]): number {
 export function createExportActivities(deps: ExportActivityDeps): ExportActivities {
   const settings: ExportSettings = { ...DEFAULT_EXPORT_SETTINGS, ...deps.settings };
   const { store } = deps;
+  const metrics = deps.metrics ?? createExportMetrics();
 
   /** Logger for one activity call, bound to the export and window it works on. */
   function activityLogger(exportId: string, windowStart?: string) {
@@ -346,6 +350,7 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
           stats,
         );
         const context = Context.current();
+        const startedAt = performance.now();
         let bytesSent = 0;
         const beat = setInterval(() => {
           context.heartbeat({ partNumber: part.partNumber, records: stats.records, bytesSent });
@@ -368,6 +373,11 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
             },
           );
           log.info({ key: written.key, records: stats.records, bytes: written.bytes }, 'uploaded part');
+          metrics.partUploaded(resolved, {
+            records: stats.records,
+            bytes: written.bytes,
+            seconds: (performance.now() - startedAt) / 1000,
+          });
           return { key: written.key, records: stats.records, bytes: written.bytes, sha256: written.sha256 };
         } catch (err) {
           if (err instanceof ExportFailure && err.retryable) deps.credentials.invalidate(role);
@@ -423,6 +433,7 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
           },
           'wrote manifest',
         );
+        metrics.manifestWritten(resolved, (Date.now() - Date.parse(resolved.window.end)) / 1000);
         return { key: written.key, records: manifest.totals.records, bytes: written.bytes, sha256: written.sha256 };
       });
     },
@@ -462,11 +473,15 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
         // Delivered windows of the late horizon with records stored since: each gets a correction.
         const lateSince = new Date(scheduledMs - settings.lateHorizonMs).toISOString();
         const late: string[] = [];
+        let undelivered = 0;
         for (const r of recent) {
           if (r.status !== 'succeeded' || r.window.start >= target.start || r.window.start < lateSince) continue;
-          if ((await countUndelivered(store.logs, config, r)) > 0) late.push(r.window.start);
+          const count = await countUndelivered(store.logs, config, r);
+          undelivered += count;
+          if (count > 0) late.push(r.window.start);
         }
         late.sort();
+        metrics.undeliveredRecords(config.id, config, undelivered);
         activityLogger(config.id, target.start).info(
           { scheduledAt: input.scheduledAt, retries, late },
           'planned scheduled run',
@@ -486,6 +501,8 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
       return run(async () => {
         const stored = await store.runs.markFinished(input);
         const log = activityLogger(input.exportId, input.window.start);
+        const config = await store.exports.get(input.exportId);
+        if (config) metrics.windowFinished(config, stored.status === 'succeeded' ? 'succeeded' : 'failed', input.error?.type ?? '');
         if (stored.status === 'succeeded') {
           log.info({ records: stored.records, bytes: stored.bytes, objects: stored.objects.length }, 'run succeeded');
         } else {

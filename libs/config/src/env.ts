@@ -73,6 +73,10 @@ export const workerEnvSchema = z.object({
    * manifests are written unsigned (the worker warns, and `verify` reports them).
    */
   MANIFEST_SIGNING_KEY: z.string().min(1).optional(),
+  /** Port of the worker's /metrics (Prometheus), /livez and /readyz. */
+  WORKER_METRICS_PORT: port.default(9464),
+  /** Interface of that endpoint; all of them, so Prometheus and the kubelet reach it. */
+  WORKER_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
 });
 export type WorkerEnv = z.output<typeof workerEnvSchema>;
 
@@ -82,6 +86,20 @@ export const adminEnvSchema = z.object({
   ADMIN_PORT: port.default(8080),
   /** Interface to listen on; loopback unless deployed behind a proxy. */
   ADMIN_HOST: z.string().min(1).default('127.0.0.1'),
+  /**
+   * Behind a TLS-terminating proxy: trust its X-Forwarded-* headers (Fastify's trustProxy: true,
+   * a hop count, or addresses/CIDRs, comma-separated). Session cookies are then Secure when the
+   * proxy says the request came over https, and rate limits count the client's address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .min(1)
+    .transform((value): boolean | number | string => {
+      if (value === 'true') return true;
+      if (value === 'false') return false;
+      return /^\d+$/.test(value) ? Number(value) : value;
+    })
+    .default(false),
   /** Where links to workflows point. */
   TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
   /** Consecutive failed windows after which an export shows as failing. */

@@ -1,33 +1,50 @@
+// Probes: /livez (the process answers; never its dependencies, so a database outage does not
+// get the pod restarted), /readyz (the database and Temporal answer), /healthz (alias of /readyz).
+import { checkReadiness } from '@log-exporter/telemetry';
+import type { z } from 'zod';
 import type { AdminDeps } from '../admin-deps';
 import { defineRoute } from '../http/route';
-import { healthSchema } from './representations';
+import { healthSchema, livenessSchema } from './representations';
 
 export function healthRoutes(deps: AdminDeps) {
-  return [
+  const readiness = () =>
+    checkReadiness({
+      database: async () => {
+        await deps.store.ping();
+        return `${deps.store.kind} answers`;
+      },
+      temporal: async () => {
+        await deps.temporal.ping();
+        return 'Temporal answers';
+      },
+    });
+  const readinessRoute = (path: string, summary: string) =>
     defineRoute({
       method: 'GET',
-      path: '/healthz',
-      summary: 'Liveness, plus whether the database and Temporal answer',
+      path,
+      summary,
       tag: 'health',
       auth: false,
       responses: {
-        200: { description: 'everything answers', schema: healthSchema },
+        200: { description: 'the database and Temporal answer', schema: healthSchema },
         503: { description: 'the database or Temporal does not answer', schema: healthSchema },
       },
       handler: async () => {
-        const [database, temporal] = await Promise.all([
-          deps.store.ping().then(
-            () => ({ ok: true, message: `${deps.store.kind} answers` }),
-            (err: unknown) => ({ ok: false, message: `database: ${(err as Error).message}` }),
-          ),
-          deps.temporal.ping().then(
-            () => ({ ok: true, message: 'Temporal answers' }),
-            (err: unknown) => ({ ok: false, message: `Temporal: ${(err as Error).message}` }),
-          ),
-        ]);
-        const ok = database.ok && temporal.ok;
-        return { status: ok ? 200 : 503, body: { ok, database, temporal } };
+        const result = (await readiness()) as z.output<typeof healthSchema>;
+        return result.ok ? { status: 200, body: result } : { status: 503, body: result };
       },
+    });
+  return [
+    defineRoute({
+      method: 'GET',
+      path: '/livez',
+      summary: 'Liveness: the process answers (dependencies are not checked)',
+      tag: 'health',
+      auth: false,
+      responses: { 200: { description: 'the process answers', schema: livenessSchema } },
+      handler: async () => ({ status: 200, body: { ok: true as const } }),
     }),
+    readinessRoute('/readyz', 'Readiness: whether the database and Temporal answer'),
+    readinessRoute('/healthz', 'Alias of /readyz (kept for existing probes)'),
   ];
 }

@@ -121,6 +121,8 @@ export const ingestResultSchema = z.object({
   duplicates: z.number().int(),
 });
 
+export const livenessSchema = z.object({ ok: z.literal(true) });
+
 export const healthSchema = z.object({
   ok: z.boolean(),
   database: z.object({ ok: z.boolean(), message: z.string() }),

@@ -1,16 +1,31 @@
-// Routes are declared once, with zod schemas for params, query, body and responses; the same
-// declaration validates requests and generates the OpenAPI document (openapi.ts).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
-import { HttpError, invalidRequest } from './http-error';
+// Routes are declared once, with zod schemas for params, query, body and responses. The same
+// declaration validates requests (our validator: errors in the API's own shape, naming the field),
+// checks every response against its declared schema (fastify-type-provider-zod's serializer: a
+// handler returning something the document does not promise is a 500 and a logged bug), and is
+// what @fastify/swagger turns into the OpenAPI document (openapi.ts).
+import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentelemetry/api';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { HttpError, errorBodySchema, invalidRequest } from './http-error';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
-export interface RouteResponse {
-  status: number;
-  body?: unknown;
-  headers?: Record<string, string>;
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
 }
+
+type Responses = Record<number, ResponseSpec>;
+
+/** What a handler may return: one of its declared statuses, with a body of that status's schema. */
+export type RouteResponse<R extends Responses = Responses> = {
+  [S in keyof R & number]: {
+    status: S;
+    body?: R[S]['schema'] extends z.ZodType ? z.output<R[S]['schema']> : undefined;
+    headers?: Record<string, string>;
+  };
+}[keyof R & number];
 
 export interface RouteContext<P, Q, B> {
   params: P;
@@ -20,7 +35,7 @@ export interface RouteContext<P, Q, B> {
   reply: FastifyReply;
 }
 
-export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
+export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R extends Responses = Responses> {
   method: Method;
   /** Fastify path, e.g. `/api/exports/:id`. */
   path: string;
@@ -31,61 +46,140 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
-  /** How the body arrives; JSON unless stated. */
+  /** How the body arrives; JSON unless stated. NDJSON bodies are parsed by their handler. */
   bodyType?: 'application/json' | 'application/x-ndjson';
   bodyLimit?: number;
-  responses: Record<number, { description: string; schema?: z.ZodType }>;
-  handler: (context: RouteContext<P, Q, B>) => Promise<RouteResponse>;
+  responses: R;
+  handler: (context: RouteContext<P, Q, B>) => Promise<RouteResponse<NoInfer<R>>>;
 }
 
 /** Keeps each route's types while collecting routes of different shapes in one list. */
-export function defineRoute<P, Q, B>(spec: RouteSpec<P, Q, B>): RouteSpec {
+export function defineRoute<P, Q, B, const R extends Responses>(spec: RouteSpec<P, Q, B, R>): RouteSpec {
   return spec as unknown as RouteSpec;
 }
 
-function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
-  if (!schema) return undefined as T;
-  const result = schema.safeParse(value ?? {});
-  if (!result.success) {
+/** Error statuses any route may answer with, in the one error shape. */
+const ERROR_RESPONSES: Responses = {
+  400: { description: 'the request is invalid: `details` names each bad field', schema: errorBodySchema },
+  429: { description: 'too many failed authentication attempts from this address', schema: errorBodySchema },
+  500: { description: 'a bug of ours: it is logged', schema: errorBodySchema },
+};
+const AUTH_RESPONSES: Responses = {
+  401: { description: 'missing or wrong bearer token', schema: errorBodySchema },
+};
+const PARAMS_RESPONSES: Responses = {
+  404: { description: 'no such resource', schema: errorBodySchema },
+};
+const BODY_RESPONSES: Responses = {
+  413: { description: 'the body is larger than this route accepts', schema: errorBodySchema },
+  415: { description: 'the body is not of the content type this route reads', schema: errorBodySchema },
+};
+
+/**
+ * Request validation with zod, failing in the API's error shape: 400 naming each field, and 404
+ * for a malformed ID in the path (it names nothing that exists).
+ */
+const zodRequestValidator: FastifySchemaCompiler<z.ZodType> =
+  ({ schema, httpPart }) =>
+  (value) => {
+    const where = httpPart === 'querystring' ? 'query' : (httpPart ?? 'body');
+    const result = schema.safeParse(value ?? {});
+    if (result.success) return { value: result.data };
     if (where === 'params') {
-      // A malformed ID names nothing that exists: that is a 404, not a 400.
-      throw new HttpError(404, 'not_found', `no such resource: ${JSON.stringify(value)}`, [
-        { path: 'params', message: 'unknown identifier' },
-      ]);
+      return {
+        error: new HttpError(404, 'not_found', `no such resource: ${JSON.stringify(value)}`, [
+          { path: 'params', message: 'unknown identifier' },
+        ]),
+      };
     }
-    throw invalidRequest(where, result.error.issues);
-  }
-  return result.data;
-}
+    return { error: invalidRequest(where, result.error.issues) };
+  };
+
+const tracer = trace.getTracer('log-exporter-admin');
 
 export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[]): void {
+  app.setValidatorCompiler(zodRequestValidator);
+  app.setSerializerCompiler(serializerCompiler);
   for (const spec of routes) {
+    const ndjson = spec.bodyType === 'application/x-ndjson';
+    const responses: Responses = {
+      ...ERROR_RESPONSES,
+      ...(spec.auth ? AUTH_RESPONSES : {}),
+      ...(spec.params ? PARAMS_RESPONSES : {}),
+      ...(spec.body ? BODY_RESPONSES : {}),
+      ...spec.responses,
+    };
     app.route({
       method: spec.method,
       url: spec.path,
       ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
       config: { auth: spec.auth },
-      handler: async (request, reply) => {
-        if (spec.body && spec.bodyType !== 'application/x-ndjson') {
-          const type = String(request.headers['content-type'] ?? '');
-          if (!type.startsWith('application/json')) {
-            throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json', [
-              { path: 'headers.content-type', message: `expected application/json, got ${JSON.stringify(type)}` },
-            ]);
-          }
+      schema: {
+        summary: spec.summary,
+        tags: [spec.tag],
+        operationId: operationId(spec),
+        security: spec.auth ? [{ bearerAuth: [] }] : [],
+        ...(spec.params ? { params: spec.params } : {}),
+        ...(spec.query ? { querystring: spec.query } : {}),
+        // NDJSON: the document shows one line's shape; the handler reads the text line by line.
+        ...(spec.body && !ndjson ? { body: spec.body } : {}),
+        ...(ndjson ? { consumes: ['application/x-ndjson'] } : {}),
+        response: Object.fromEntries(
+          Object.entries(responses).map(([status, response]) => [
+            status,
+            // No body: a null schema, which the document shows as a response without content.
+            (response.schema ?? z.null()).describe(response.description),
+          ]),
+        ),
+      },
+      // The content type is checked before the body is validated: a form post gets 415, not a 400.
+      preValidation: async (request) => {
+        if (!spec.body || ndjson) return;
+        const type = String(request.headers['content-type'] ?? '');
+        if (!type.startsWith('application/json')) {
+          throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json', [
+            { path: 'headers.content-type', message: `expected application/json, got ${JSON.stringify(type)}` },
+          ]);
         }
-        const params = parsePart(spec.params, request.params, 'params');
-        const query = parsePart(spec.query, request.query, 'query');
-        // NDJSON bodies are parsed line by line by their handler; `body` then documents one line.
-        const body =
-          spec.bodyType === 'application/x-ndjson'
-            ? (undefined as unknown)
-            : parsePart(spec.body, request.body, 'body');
-        const result = await spec.handler({ params, query, body, request, reply });
-        if (result.headers) reply.headers(result.headers);
-        reply.code(result.status);
-        return result.body === undefined ? reply.send() : reply.send(result.body);
+      },
+      handler: async (request, reply) => {
+        // One server span per API request, a child of the caller's trace (traceparent) if any;
+        // the Temporal client interceptor carries it on into the workflows started here.
+        const parent = propagation.extract(context.active(), request.headers);
+        return tracer.startActiveSpan(
+          `${spec.method} ${spec.path}`,
+          { kind: SpanKind.SERVER, attributes: { 'http.request.method': spec.method, 'http.route': spec.path } },
+          parent,
+          async (span) => {
+            try {
+              const result = await spec.handler({
+                params: request.params,
+                query: request.query,
+                body: ndjson ? undefined : request.body,
+                request,
+                reply,
+              });
+              span.setAttribute('http.response.status_code', result.status);
+              if (result.headers) reply.headers(result.headers);
+              reply.code(result.status);
+              return result.body === undefined ? reply.send() : reply.send(result.body);
+            } catch (err) {
+              span.recordException(err as Error);
+              span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+              throw err;
+            } finally {
+              span.end();
+            }
+          },
+        );
       },
     });
   }
+}
+
+function operationId(spec: RouteSpec): string {
+  const path = spec.path
+    .replace(/:([A-Za-z_]+)/g, '{$1}')
+    .replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''));
+  return `${spec.method.toLowerCase()}${path}`;
 }

@@ -1,0 +1,4 @@
+export * from './export-metrics';
+export * from './probes';
+export * from './telemetry-server';
+export * from './tracing';
