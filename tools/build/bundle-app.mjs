@@ -43,6 +43,29 @@ await build({
   plugins: [keepWorkspaceLibsInside],
 });
 
+// A single self-contained file (every package inside) for customers: `node verify.mjs …` with
+// nothing installed. ESM with a `require` of its own for the CommonJS packages inside it; a
+// target old enough for the Node releases customers still run.
+const standaloneIndex = rest.indexOf('--standalone');
+if (standaloneIndex !== -1) {
+  const outfile = resolve(root, rest[standaloneIndex + 1]);
+  await build({
+    entryPoints: [join(root, appDir, 'src', 'main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    minify: true,
+    legalComments: 'linked',
+    logLevel: 'warning',
+    banner: {
+      js: "#!/usr/bin/env node\nimport { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+    },
+  });
+  console.log(`built ${rest[standaloneIndex + 1]}`);
+}
+
 const workflowsIndex = rest.indexOf('--workflows');
 if (workflowsIndex !== -1) {
   const require = createRequire(join(root, 'package.json'));

@@ -6,9 +6,14 @@ import { createExportActivities, createRetentionActivities } from '@log-exporter
 import { CustomerS3Clients } from '@log-exporter/aws';
 import type { MotoServer } from '@log-exporter/local-stack';
 import { createExportWorker } from '@log-exporter/worker';
+import type { Tracing } from '@log-exporter/telemetry';
 import type { AdminHarness } from './harness';
 
-export async function startAdminWorker(admin: AdminHarness, moto: MotoServer): Promise<{ stop(): Promise<void> }> {
+export async function startAdminWorker(
+  admin: AdminHarness,
+  moto: MotoServer,
+  options: { tracing?: Tracing } = {},
+): Promise<{ stop(): Promise<void> }> {
   const s3 = new CustomerS3Clients(admin.deps.credentials, { endpoint: moto.endpoint });
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
   const logger = pino({ level: 'silent' });
@@ -27,6 +32,7 @@ export async function startAdminWorker(admin: AdminHarness, moto: MotoServer): P
       ...createRetentionActivities({ store: admin.store, logger }),
     },
     shutdownGraceTime: '1 second',
+    ...(options.tracing ? { tracing: options.tracing } : {}),
   });
   const running = worker.run();
   return {

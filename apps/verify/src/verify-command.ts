@@ -2,7 +2,9 @@
 // of manifests and the Ed25519 signatures, and reports every missing, altered, extra and unsigned
 // file. Exit status: 0 all good, 1 problems found, 2 the command could not run as asked.
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { S3Client } from '@aws-sdk/client-s3';
+import packageJson from '../package.json';
 import { s3BucketReader } from '@log-exporter/aws';
 import {
   type ManifestPublicKey,
@@ -12,11 +14,20 @@ import {
 } from '@log-exporter/manifests';
 
 export const USAGE = `usage: verify --bucket <name> [--prefix <prefix>] --from <YYYY-MM-DD> [--to <YYYY-MM-DD>]
-              --public-key <base64 | PEM file> [--public-key …] [--region <region>] [--endpoint-url <url>] [--json]
+              --public-key <base64 | PEM file> [--public-key …] [--region <region>] [--endpoint-url <url>]
+              [--json] [--quiet]
+       verify --help | --version
+
+Checks the exported files of the days --from..--to (UTC, both inclusive) against their signed,
+chained manifests and reports every MISSING, ALTERED, EXTRA, UNSIGNED file and broken chain.
+Exit status: 0 all verified, 1 problems found, 2 the command could not run as asked.
+Options take their value as --flag value or --flag=value. Progress goes to stderr (--quiet: none).
 
 Reads with the AWS credentials of the environment (AWS_PROFILE, AWS_ACCESS_KEY_ID, …): they need
 s3:ListBucket and s3:GetObject on the prefix. The public keys come from the exporter
 (GET /api/manifest-keys); give each key still in use.`;
+
+const PROGRESS_INTERVAL_MS = 1_000;
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -31,38 +42,68 @@ export interface VerifyArguments {
   region: string;
   endpoint?: string;
   json: boolean;
+  /** No progress lines on stderr. */
+  quiet: boolean;
 }
 
-const FLAGS_WITH_VALUES = new Set([
-  '--bucket',
-  '--prefix',
-  '--from',
-  '--to',
-  '--public-key',
-  '--region',
-  '--endpoint-url',
-]);
+const OPTIONS = {
+  bucket: { type: 'string', multiple: true },
+  prefix: { type: 'string', multiple: true },
+  from: { type: 'string', multiple: true },
+  to: { type: 'string', multiple: true },
+  'public-key': { type: 'string', multiple: true },
+  region: { type: 'string', multiple: true },
+  'endpoint-url': { type: 'string', multiple: true },
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+} as const;
+
+/** What the command line asks for: a verification, or the usage or version text. */
+export type VerifyRequest = { kind: 'help' } | { kind: 'version' } | { kind: 'verify'; args: VerifyArguments };
+
+/** Parses with node:util parseArgs: `--flag value` and `--flag=value`; unknown flags are refused. */
+export function parseVerifyRequest(argv: readonly string[], env: NodeJS.ProcessEnv): VerifyRequest {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof OPTIONS; strict: true; allowPositionals: false }>>;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, strict: true, allowPositionals: false });
+  } catch (err) {
+    throw new UsageError(describeParseError(err as Error & { code?: string }));
+  }
+  if (parsed.values.help) return { kind: 'help' };
+  if (parsed.values.version) return { kind: 'version' };
+  return { kind: 'verify', args: toArguments(parsed.values, env) };
+}
 
 export function parseVerifyArguments(argv: readonly string[], env: NodeJS.ProcessEnv): VerifyArguments {
-  const values = new Map<string, string[]>();
-  let json = false;
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i] as string;
-    if (flag === '--json') {
-      json = true;
-      continue;
-    }
-    if (!FLAGS_WITH_VALUES.has(flag)) throw new UsageError(`unknown argument ${JSON.stringify(flag)}`);
-    const value = argv[i + 1];
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`${flag}: expected a value`);
-    values.set(flag, [...(values.get(flag) ?? []), value]);
-    i++;
-  }
+  const request = parseVerifyRequest(argv, env);
+  if (request.kind !== 'verify') throw new UsageError(`--${request.kind}: not a verification`);
+  return request.args;
+}
+
+function describeParseError(err: Error & { code?: string }): string {
+  const unknown = /Unknown option '([^']+)'/.exec(err.message);
+  if (unknown) return `unknown argument ${JSON.stringify(unknown[1])}`;
+  const missing = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(err.message);
+  if (missing) return `${missing[1]}: expected a value`;
+  const positional = /Unexpected argument '([^']+)'/.exec(err.message);
+  if (positional) return `unexpected argument ${JSON.stringify(positional[1])}`;
+  return err.message;
+}
+
+function toArguments(
+  values: { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string[] : boolean },
+  env: NodeJS.ProcessEnv,
+): VerifyArguments {
   const one = (flag: string): string | undefined => {
-    const given = values.get(flag);
+    const given = values[flag.slice(2) as keyof typeof OPTIONS] as string[] | undefined;
     if (given && given.length > 1) throw new UsageError(`${flag}: given ${given.length} times, expected once`);
+    if (given?.[0] !== undefined && given[0].startsWith('--')) throw new UsageError(`${flag}: expected a value`);
     return given?.[0];
   };
+  const json = values.json === true;
+  const quiet = values.quiet === true;
   const bucket = one('--bucket');
   if (!bucket) throw new UsageError('--bucket: required');
   const from = one('--from');
@@ -76,7 +117,7 @@ export function parseVerifyArguments(argv: readonly string[], env: NodeJS.Proces
       throw new UsageError(`${flag} ${JSON.stringify(day)}: expected a day as YYYY-MM-DD`);
   }
   if (from > to) throw new UsageError(`--from ${from} is after --to ${to}`);
-  const keys = values.get('--public-key') ?? [];
+  const keys = (values['public-key'] as string[] | undefined) ?? [];
   if (keys.length === 0)
     throw new UsageError('--public-key: required (base64 or a PEM file; from GET /api/manifest-keys)');
   const publicKeys = keys.map((given, i) => {
@@ -97,6 +138,7 @@ export function parseVerifyArguments(argv: readonly string[], env: NodeJS.Proces
     region: one('--region') ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     ...(endpoint ? { endpoint } : {}),
     json,
+    quiet,
   };
 }
 
@@ -140,15 +182,33 @@ export async function runVerify(
   argv: readonly string[],
   io: { out: (line: string) => void; err: (line: string) => void; env: NodeJS.ProcessEnv },
 ): Promise<number> {
-  let args: VerifyArguments;
+  let request: VerifyRequest;
   try {
-    args = parseVerifyArguments(argv, io.env);
+    request = parseVerifyRequest(argv, io.env);
   } catch (err) {
     if (!(err instanceof UsageError)) throw err;
     io.err(`verify: ${err.message}`);
     io.err(USAGE);
     return 2;
   }
+  if (request.kind === 'help') {
+    io.out(USAGE);
+    return 0;
+  }
+  if (request.kind === 'version') {
+    io.out(`verify ${packageJson.version}`);
+    return 0;
+  }
+  const { args } = request;
+  // Progress for long ranges: a line on stderr at most every PROGRESS_INTERVAL_MS.
+  let checked = 0;
+  let lastProgress = Date.now();
+  const onChecked = (key: string) => {
+    checked++;
+    if (args.quiet || Date.now() - lastProgress < PROGRESS_INTERVAL_MS) return;
+    lastProgress = Date.now();
+    io.err(`verify: ${checked.toLocaleString('en-US')} file(s) checked, now ${key}`);
+  };
   const s3 = new S3Client({
     region: args.region,
     ...(args.endpoint ? { endpoint: args.endpoint, forcePathStyle: true } : {}),
@@ -160,6 +220,7 @@ export async function runVerify(
       from: args.from,
       to: args.to,
       publicKeys: args.publicKeys,
+      onChecked,
     });
     if (args.json) io.out(JSON.stringify(report));
     else for (const line of formatReport(args, report)) io.out(line);

@@ -19,6 +19,11 @@ import {
   signManifest,
 } from '@log-exporter/manifests';
 import type { ExportedObject, ManifestLink } from '@log-exporter/schemas';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '@log-exporter/local-stack';
 import { runVerify } from '../src/verify-command';
 
 const BUCKET = 'verify-logs';
@@ -314,5 +319,80 @@ describe('verify', () => {
     expect(status).toBe(2);
     expect(err[0]?.slice(0, `verify: ${message}`.length)).toBe(`verify: ${message}`);
     expect(err.join('\n')).toContain('usage: verify');
+  });
+});
+
+describe('the command line', () => {
+  it('prints its usage for --help and its version for --version, both with status 0', async () => {
+    const out: string[] = [];
+    expect(await runVerify(['--help'], { out: (l) => out.push(l), err: () => undefined, env: {} })).toBe(0);
+    expect(out.join('\n')).toMatch(/^usage: verify --bucket <name>/);
+    out.length = 0;
+    expect(await runVerify(['--version'], { out: (l) => out.push(l), err: () => undefined, env: {} })).toBe(0);
+    expect(out).toEqual([`verify ${(require('../package.json') as { version: string }).version}`]);
+  });
+
+  it('takes --flag=value as well as --flag value', async () => {
+    const w = await writeWindows();
+    const result = await verify(w.prefix, ['--json']);
+    const out: string[] = [];
+    const status = await runVerify(
+      [
+        `--bucket=${BUCKET}`,
+        `--prefix=${w.prefix}`,
+        `--from=${DAYS[0]}`,
+        `--to=${DAYS[2]}`,
+        `--public-key=${KEY.publicKey.base64}`,
+        `--endpoint-url=${moto.endpoint}`,
+        '--json',
+      ],
+      { out: (l) => out.push(l), err: () => undefined, env: process.env },
+    );
+    expect(status).toBe(0);
+    expect(out).toEqual(result.out);
+  });
+});
+
+describe('the self-contained build (dist/verify/verify.mjs)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'verify-standalone-'));
+  const file = join(dir, 'verify.mjs');
+  beforeAll(() => {
+    // The same build `npm run build` makes, written outside the repository.
+    execFileSync(process.execPath, [join(REPO_ROOT, 'tools', 'build', 'bundle-app.mjs'), 'apps/verify', '--standalone', file], {
+      cwd: REPO_ROOT,
+      stdio: 'pipe',
+    });
+  }, 120_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const run = (args: string[]) =>
+    spawnSync(process.execPath, [file, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } });
+
+  it('runs with a plain node from a directory outside the repository: --help exits 0', () => {
+    const help = run(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^usage: verify/);
+  });
+
+  it('verifies windows against the emulator, and names an altered object', async () => {
+    const w = await writeWindows();
+    const args = [
+      `--bucket=${BUCKET}`,
+      `--prefix=${w.prefix}`,
+      `--from=${DAYS[0]}`,
+      `--to=${DAYS[2]}`,
+      `--public-key=${KEY.publicKey.base64}`,
+      `--endpoint-url=${moto.endpoint}`,
+    ];
+    const good = run(args);
+    expect(good.stderr).toBe('');
+    expect(good.status).toBe(0);
+    expect(good.stdout).toBe(
+      `s3://${BUCKET}/${w.prefix}/ ${DAYS[0]}..${DAYS[2]}: 3 manifest(s), 6 object(s), 900 records; all verified\n`,
+    );
+    await put(w.dataKeys[0] as string, Buffer.from('tampered'));
+    const bad = run(args);
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toContain(`ALTERED  ${w.dataKeys[0]}`);
   });
 });
