@@ -1,9 +1,6 @@
 // Shared Jest settings: TypeScript through swc (no type checking here; `typecheck` does that).
 const path = require('path');
 
-// Node 20 is supported by the AWS SDK until 2027 (README); its notice would only clutter test output.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 module.exports = {
   testEnvironment: 'node',
   testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],

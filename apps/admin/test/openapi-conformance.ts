@@ -29,7 +29,8 @@ export function checkResponseAgainstDocument(method: string, url: string, respon
   if (!operation) return; // no such method: Fastify's own 404
   const status = String(response.statusCode);
   const declared = operation.responses[status];
-  if (!declared) throw new Error(`${method} ${match.template} answered ${status}, which docs/openapi.json does not declare`);
+  if (!declared)
+    throw new Error(`${method} ${match.template} answered ${status}, which docs/openapi.json does not declare`);
   const schema = declared.content?.['application/json']?.schema;
   if (!schema || !String(response.headers['content-type'] ?? '').startsWith('application/json')) return;
   const key = `${method} ${match.template} ${status}`;

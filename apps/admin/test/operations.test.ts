@@ -11,7 +11,11 @@ let admin: AdminHarness;
 beforeAll(async () => {
   moto = await startMoto();
   postgres = await startPostgresServer({ port: await freePort() });
-  admin = await startAdmin({ moto, databaseUrl: await postgres.createDatabase('probes'), settings: { failedAuthPerMinute: 5 } });
+  admin = await startAdmin({
+    moto,
+    databaseUrl: await postgres.createDatabase('probes'),
+    settings: { failedAuthPerMinute: 5 },
+  });
 });
 
 afterAll(async () => {
@@ -66,12 +70,16 @@ describe('metrics', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = response.body;
-    expect(text).toMatch(/^log_exporter_admin_http_requests_total\{method="GET",route="\/livez",status_code="200"\} \d+$/m);
+    expect(text).toMatch(
+      /^log_exporter_admin_http_requests_total\{method="GET",route="\/livez",status_code="200"\} \d+$/m,
+    );
     expect(text).toMatch(
       /^log_exporter_admin_http_requests_total\{method="GET",route="\/api\/exports\/:id",status_code="404"\} 1$/m,
     );
     expect(text).not.toContain('exp_aaaaaaaaaaaaaaaa');
-    expect(text).toMatch(/^log_exporter_admin_http_request_duration_seconds_count\{method="GET",route="\/livez"\} \d+$/m);
+    expect(text).toMatch(
+      /^log_exporter_admin_http_request_duration_seconds_count\{method="GET",route="\/livez"\} \d+$/m,
+    );
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);
   });
 });
@@ -79,7 +87,12 @@ describe('metrics', () => {
 describe('failed authentication', () => {
   it('answers 429 with Retry-After past the limit of wrong tokens per address; the right token still works', async () => {
     const from = (authorization: string) =>
-      admin.app.inject({ method: 'GET', url: '/api/exports', remoteAddress: '203.0.113.9', headers: { authorization } });
+      admin.app.inject({
+        method: 'GET',
+        url: '/api/exports',
+        remoteAddress: '203.0.113.9',
+        headers: { authorization },
+      });
     const wrong = 'Bearer not-the-token-at-all-000';
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) statuses.push((await from(wrong)).statusCode);

@@ -24,6 +24,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '@log-exporter/local-stack';
+import packageJson from '../package.json';
 import { runVerify } from '../src/verify-command';
 
 const BUCKET = 'verify-logs';
@@ -329,7 +330,7 @@ describe('the command line', () => {
     expect(out.join('\n')).toMatch(/^usage: verify --bucket <name>/);
     out.length = 0;
     expect(await runVerify(['--version'], { out: (l) => out.push(l), err: () => undefined, env: {} })).toBe(0);
-    expect(out).toEqual([`verify ${(require('../package.json') as { version: string }).version}`]);
+    expect(out).toEqual([`verify ${packageJson.version}`]);
   });
 
   it('takes --flag=value as well as --flag value', async () => {
@@ -358,15 +359,23 @@ describe('the self-contained build (dist/verify/verify.mjs)', () => {
   const file = join(dir, 'verify.mjs');
   beforeAll(() => {
     // The same build `npm run build` makes, written outside the repository.
-    execFileSync(process.execPath, [join(REPO_ROOT, 'tools', 'build', 'bundle-app.mjs'), 'apps/verify', '--standalone', file], {
-      cwd: REPO_ROOT,
-      stdio: 'pipe',
-    });
+    execFileSync(
+      process.execPath,
+      [join(REPO_ROOT, 'tools', 'build', 'bundle-app.mjs'), 'apps/verify', '--standalone', file],
+      {
+        cwd: REPO_ROOT,
+        stdio: 'pipe',
+      },
+    );
   }, 120_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   const run = (args: string[]) =>
-    spawnSync(process.execPath, [file, ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, NODE_PATH: '' } });
+    spawnSync(process.execPath, [file, ...args], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_PATH: '' },
+    });
 
   it('runs with a plain node from a directory outside the repository: --help exits 0', () => {
     const help = run(['--help']);

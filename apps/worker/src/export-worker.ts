@@ -34,7 +34,10 @@ export async function createExportWorker(options: ExportWorkerOptions): Promise<
     activities: options.activities,
     // A prebuilt bundle carries the workflow interceptors itself (bundled with workflowInterceptorModules).
     ...(options.workflowBundlePath
-      ? { workflowBundle: { codePath: options.workflowBundlePath }, interceptors: { ...interceptors, workflowModules: [] } }
+      ? {
+          workflowBundle: { codePath: options.workflowBundlePath },
+          interceptors: { ...interceptors, workflowModules: [] },
+        }
       : { workflowsPath: workflowsPath(), interceptors }),
     sinks,
     shutdownGraceTime: options.shutdownGraceTime ?? '30 seconds',

@@ -34,9 +34,7 @@ export function workflowInterceptorModules(): string[] {
  * Interceptors and the span sink of the worker. Always installed, so the workflow code (and its
  * recorded histories) are the same whether tracing is on or off; off, spans go nowhere.
  */
-export function tracingWorkerOptions(
-  tracing: Tracing | undefined,
-): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
+export function tracingWorkerOptions(tracing: Tracing | undefined): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
   const tracer = otel.trace.getTracer('log-exporter-worker');
   return {
     interceptors: {

@@ -46,24 +46,29 @@ it('exports a window, then serves metrics equal to its manifest and probes that 
   const store = await openStore(databaseUrl);
   const metricsPort = await freePort();
   const taskQueue = `observability-${process.pid}-${Date.now()}`;
-  const worker = startService('worker', join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), [join(REPO_ROOT, 'apps', 'worker', 'src', 'main.ts')], {
-    logFile: join(DATA_DIR, 'test', `observability-${process.pid}.log`),
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      DATABASE_URL: databaseUrl,
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_ACCESS_KEY_ID: EMULATOR_DUMMY_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: EMULATOR_DUMMY_CREDENTIALS.secretAccessKey,
-      EXPORTER_AWS_ACCOUNT_ID: EMULATED_EXPORTER_ACCOUNT_ID,
-      EXPORT_SETTLE_DELAY: '0s',
-      MANIFEST_SIGNING_KEY: generateSigningKey(),
-      WORKER_METRICS_PORT: String(metricsPort),
-      WORKER_METRICS_HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
+  const worker = startService(
+    'worker',
+    join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+    [join(REPO_ROOT, 'apps', 'worker', 'src', 'main.ts')],
+    {
+      logFile: join(DATA_DIR, 'test', `observability-${process.pid}.log`),
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        DATABASE_URL: databaseUrl,
+        AWS_ENDPOINT_URL: moto.endpoint,
+        AWS_ACCESS_KEY_ID: EMULATOR_DUMMY_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: EMULATOR_DUMMY_CREDENTIALS.secretAccessKey,
+        EXPORTER_AWS_ACCOUNT_ID: EMULATED_EXPORTER_ACCOUNT_ID,
+        EXPORT_SETTLE_DELAY: '0s',
+        MANIFEST_SIGNING_KEY: generateSigningKey(),
+        WORKER_METRICS_PORT: String(metricsPort),
+        WORKER_METRICS_HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+      },
     },
-  });
+  );
   const url = `http://127.0.0.1:${metricsPort}`;
   const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
   const until = async (what: string, done: () => Promise<boolean>) => {
@@ -75,7 +80,11 @@ it('exports a window, then serves metrics equal to its manifest and probes that 
   };
   try {
     await until('ready', async () => (await fetch(`${url}/readyz`)).status === 200);
-    const customer = await onboardCustomer(store, moto, { organization: 'acme', bucket: 'acme-observed', prefix: 'logs' });
+    const customer = await onboardCustomer(store, moto, {
+      organization: 'acme',
+      bucket: 'acme-observed',
+      prefix: 'logs',
+    });
     const exportConfig = await createExport(store, customer.destination, {
       logType: 'client',
       format: 'json-ts',
@@ -83,7 +92,9 @@ it('exports a window, then serves metrics equal to its manifest and probes that 
       folder: 'downloads',
     });
     const window = { start: '2026-09-01T00:00:00Z', end: '2026-09-02T00:00:00Z' };
-    await store.logs.insertClientLogs([...generateClientLogs({ seed: 77, organization: 'acme', window, count: RECORDS })]);
+    await store.logs.insertClientLogs([
+      ...generateClientLogs({ seed: 77, organization: 'acme', window, count: RECORDS }),
+    ]);
     const client = new Client({ connection, namespace: 'default' });
     const result = await runExportWindow(client, { exportId: exportConfig.id, windowStart: '2026-09-01', taskQueue });
     const manifest = JSON.parse(

@@ -502,7 +502,12 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
         const stored = await store.runs.markFinished(input);
         const log = activityLogger(input.exportId, input.window.start);
         const config = await store.exports.get(input.exportId);
-        if (config) metrics.windowFinished(config, stored.status === 'succeeded' ? 'succeeded' : 'failed', input.error?.type ?? '');
+        if (config)
+          metrics.windowFinished(
+            config,
+            stored.status === 'succeeded' ? 'succeeded' : 'failed',
+            input.error?.type ?? '',
+          );
         if (stored.status === 'succeeded') {
           log.info({ records: stored.records, bytes: stored.bytes, objects: stored.objects.length }, 'run succeeded');
         } else {

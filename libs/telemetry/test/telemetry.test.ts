@@ -29,9 +29,13 @@ describe('checkReadiness', () => {
 describe('spanExporterFromEnv', () => {
   it('is off unless the OTEL_* variables ask for it', () => {
     expect(spanExporterFromEnv({})).toBeUndefined();
-    expect(spanExporterFromEnv({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318' })).toBeUndefined();
+    expect(
+      spanExporterFromEnv({ OTEL_TRACES_EXPORTER: 'none', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://x:4318' }),
+    ).toBeUndefined();
     expect(spanExporterFromEnv({ OTEL_SDK_DISABLED: 'true', OTEL_TRACES_EXPORTER: 'otlp' })).toBeUndefined();
-    expect(spanExporterFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toBeInstanceOf(OTLPTraceExporter);
+    expect(spanExporterFromEnv({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:4318' })).toBeInstanceOf(
+      OTLPTraceExporter,
+    );
     expect(spanExporterFromEnv({ OTEL_TRACES_EXPORTER: 'console' })).toBeInstanceOf(ConsoleSpanExporter);
     expect(() => spanExporterFromEnv({ OTEL_TRACES_EXPORTER: 'jaeger' })).toThrow(
       'OTEL_TRACES_EXPORTER "jaeger": expected one of otlp, console, none',

@@ -18,6 +18,7 @@ import {
   freePort,
   listKeys,
   portsFromEnv,
+  trustPrincipalLine,
   readObject,
   startLocalStack,
   startService,
@@ -88,6 +89,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       EXPORT_SETTLE_DELAY: '0s',
       ADMIN_TOKEN: token,
       ADMIN_PORT: String(adminPort),
+      WORKER_METRICS_PORT: String(await freePort()),
+      WORKER_METRICS_HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
       ...devSigningKeyEnv(),
     };
@@ -108,7 +111,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     print(`  Temporal gRPC:        ${stack.temporal.address}`);
     print(`  Temporal UI:          ${stack.temporal.uiUrl}`);
     print(`  S3/STS/IAM emulator:  ${moto.endpoint}`);
-    print(`  Admin app:            ${adminUrl}`);
+    print(`  Admin app:            ${adminUrl}  (metrics ${adminUrl}/metrics)`);
+    print(`  Worker metrics:       http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics`);
+    print(`  ${trustPrincipalLine(env)}`);
     const api = adminApi(adminUrl, token);
 
     // Onboarding, as in the seed: we create the destination and hand over External ID + policies…

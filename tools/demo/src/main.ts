@@ -1,9 +1,6 @@
 // `npm run demo` entry point: runs the demo with a realistic day and exits 0 on success.
 import { runDemo } from './demo';
 
-// Node 20 is supported by the AWS SDK until 2027 (see README); keep the demo's output readable.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
 const records = Number(process.env.DEMO_RECORDS ?? 12_000);
 if (!Number.isInteger(records) || records < 0) {
   process.stderr.write(`demo: DEMO_RECORDS=${JSON.stringify(process.env.DEMO_RECORDS)} is not a whole number\n`);

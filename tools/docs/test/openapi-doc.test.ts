@@ -8,6 +8,8 @@ describe('docs/openapi.json', () => {
     const generated = await renderOpenApiDocument();
     expect(committed).toBe(generated);
     const document = JSON.parse(generated) as { paths: Record<string, unknown> };
-    expect(Object.keys(document.paths)).toEqual(expect.arrayContaining(['/api/exports/{id}/runs', '/readyz', '/livez']));
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining(['/api/exports/{id}/runs', '/readyz', '/livez']),
+    );
   });
 });

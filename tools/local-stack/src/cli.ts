@@ -12,6 +12,7 @@ import { type Service, startService, waitUntil } from './child-process';
 import { DATA_DIR, REPO_ROOT } from './paths';
 import { freePort } from './ports';
 import { devSigningKeyEnv } from './dev-signing-key';
+import { trustPrincipalLine } from './stack';
 import { startPostgresServer } from './postgres-server';
 import { ensureChromium } from './chromium';
 import { ensurePythonTools } from './python-tools';
@@ -81,6 +82,8 @@ async function dev(): Promise<void> {
     DATABASE_URL: process.env.DATABASE_URL || `sqlite:${join(DATA_DIR, 'log-exporter.db')}`,
     ADMIN_PORT: adminPort,
     ADMIN_TOKEN: adminToken,
+    WORKER_METRICS_PORT: process.env.WORKER_METRICS_PORT || '9464',
+    WORKER_METRICS_HOST: process.env.WORKER_METRICS_HOST || '127.0.0.1',
     ...(process.env.MANIFEST_SIGNING_KEY ? {} : devSigningKeyEnv()),
   };
   const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
@@ -106,6 +109,11 @@ async function dev(): Promise<void> {
   say(`Admin token:          ${process.env.ADMIN_TOKEN ? '(from ADMIN_TOKEN)' : adminToken}`);
   printEndpoints(stack);
   say(`Worker:               task queue ${env.TEMPORAL_TASK_QUEUE ?? 'log-exports'}, log ${worker.logFile}`);
+  say(
+    `Worker metrics:       http://${env.WORKER_METRICS_HOST}:${env.WORKER_METRICS_PORT}/metrics  (probes /livez, /readyz)`,
+  );
+  say(`Admin metrics:        ${adminUrl}/metrics  (probes /livez, /readyz)`);
+  say(trustPrincipalLine(env));
   say(`Database:             ${env.DATABASE_URL}`);
   say('Ctrl-C stops everything.');
   await untilSignal(async () => {

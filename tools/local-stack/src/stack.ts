@@ -29,17 +29,26 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-/** Environment variables that point AWS SDK clients at the emulator. */
-export function emulatorEnv(endpoint: string): Record<string, string> {
+/**
+ * Environment variables that point AWS SDK clients at the emulator. Our account (the principal of
+ * the trust policies handed out) is the emulator's unless EXPORTER_AWS_ACCOUNT_ID is set: an
+ * explicit value is kept (the emulator does not enforce trust policies, so either works locally).
+ */
+export function emulatorEnv(endpoint: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   return {
     AWS_ENDPOINT_URL: endpoint,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: EMULATOR_DUMMY_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: EMULATOR_DUMMY_CREDENTIALS.secretAccessKey,
-    EXPORTER_AWS_ACCOUNT_ID: EMULATED_EXPORTER_ACCOUNT_ID,
-    // Node 20 is supported by the SDK until 2027; the notice would only clutter local output.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    EXPORTER_AWS_ACCOUNT_ID: env.EXPORTER_AWS_ACCOUNT_ID || EMULATED_EXPORTER_ACCOUNT_ID,
   };
+}
+
+/** The line dev and demo print about the account the trust policies name. */
+export function trustPrincipalLine(env: NodeJS.ProcessEnv): string {
+  const account = env.EXPORTER_AWS_ACCOUNT_ID ?? EMULATED_EXPORTER_ACCOUNT_ID;
+  const source = process.env.EXPORTER_AWS_ACCOUNT_ID ? 'EXPORTER_AWS_ACCOUNT_ID' : 'the emulator’s account';
+  return `Trust policies name:  arn:aws:iam::${account}:root (${source})`;
 }
 
 async function portOrFree(port: number | undefined, name: string): Promise<number> {

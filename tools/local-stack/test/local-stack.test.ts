@@ -2,7 +2,9 @@
 // healthy, and cleaned up.
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import {
+  EMULATED_EXPORTER_ACCOUNT_ID,
   EMULATOR_DUMMY_CREDENTIALS,
+  emulatorEnv,
   ensurePythonTools,
   freePort,
   isListening,
@@ -59,4 +61,14 @@ describe('moto', () => {
     }
     expect(await isListening(port)).toBe(false);
   }, 60_000);
+});
+
+describe('emulatorEnv', () => {
+  it('keeps an explicitly set EXPORTER_AWS_ACCOUNT_ID, and uses the emulator’s account otherwise', () => {
+    expect(emulatorEnv('http://127.0.0.1:5000', { EXPORTER_AWS_ACCOUNT_ID: '884446598447' })).toMatchObject({
+      EXPORTER_AWS_ACCOUNT_ID: '884446598447',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:5000',
+    });
+    expect(emulatorEnv('http://127.0.0.1:5000', {}).EXPORTER_AWS_ACCOUNT_ID).toBe(EMULATED_EXPORTER_ACCOUNT_ID);
+  });
 });

@@ -99,7 +99,13 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
   /** Every page but /login needs a session; every POST also a matching CSRF token. */
   app.addHook('preHandler', async (request, reply) => {
     const url = request.url.split('?')[0] as string;
-    if (url.startsWith('/api/') || ['/healthz', '/livez', '/readyz', '/metrics'].includes(url) || url.startsWith('/static/') || url === '/login') return;
+    if (
+      url.startsWith('/api/') ||
+      ['/healthz', '/livez', '/readyz', '/metrics'].includes(url) ||
+      url.startsWith('/static/') ||
+      url === '/login'
+    )
+      return;
     const current = session(request);
     if (!current) {
       if (request.method === 'GET') return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
