@@ -13,7 +13,9 @@ import { CustomerCredentials } from '@log-exporter/aws';
 import {
   EMULATED_EXPORTER_ACCOUNT_ID,
   EMULATOR_DUMMY_CREDENTIALS,
+  type EmulatedCustomerAccount,
   type MotoServer,
+  createCustomerAccount,
   freePort,
   startMotoServer,
 } from '@log-exporter/local-stack';
@@ -123,3 +125,40 @@ export const DESTINATION = {
   prefix: 'cloudsmith-logs',
   roleName: 'CloudsmithLogsWriter',
 };
+
+export interface OnboardedExport {
+  destinationId: string;
+  exportId: string;
+  /** The customer's emulated account, its role made from the policies the API handed over. */
+  account: EmulatedCustomerAccount;
+}
+
+/**
+ * A customer onboarded through the API as ops would: the destination, the customer's account made
+ * from the handed-over policies, and a client-log JSON export into `client-logs/`.
+ */
+export async function onboardClientExport(
+  admin: AdminHarness,
+  moto: MotoServer,
+  customer: { organization: string; awsAccountId: string; bucket: string },
+): Promise<OnboardedExport> {
+  const roleName = 'CloudsmithLogsWriter';
+  const destination = (await admin.api('POST', '/api/destinations', { ...customer, roleName })).json();
+  const policies = (await admin.api('GET', `/api/destinations/${destination.id}/policies`)).json();
+  const account = await createCustomerAccount(moto.endpoint, {
+    accountId: customer.awsAccountId,
+    bucket: customer.bucket,
+    roleName,
+    trustPolicy: policies.trustPolicy,
+    permissionPolicy: policies.permissionPolicy,
+  });
+  const created = (
+    await admin.api('POST', '/api/exports', {
+      destinationId: destination.id,
+      logType: 'client',
+      format: 'json',
+      folder: 'client-logs',
+    })
+  ).json();
+  return { destinationId: destination.id, exportId: created.id, account };
+}

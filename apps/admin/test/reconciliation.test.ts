@@ -2,11 +2,11 @@
 // ingested into it: the export and its runs show them as not delivered and the export degraded;
 // a run request delivers them, and the counts go back to 0 and the export to healthy. Real admin
 // app, Temporal dev server, worker, moto and SQLite.
-import { type MotoServer, createCustomerAccount, listKeys } from '@log-exporter/local-stack';
+import { type MotoServer, listKeys } from '@log-exporter/local-stack';
 import { previousWindow, windowContaining } from '@log-exporter/schemas';
 import { generateClientLogs } from '@log-exporter/testing';
 import { startAdminWorker } from './admin-worker';
-import { type AdminHarness, AUTH, TOKEN, startAdmin, startMoto } from './harness';
+import { type AdminHarness, AUTH, TOKEN, onboardClientExport, startAdmin, startMoto } from './harness';
 
 // Yesterday: within the late horizon, so the next scheduled run would deliver what is late.
 const WINDOW = previousWindow('daily', windowContaining('daily', Date.now()));
@@ -47,35 +47,16 @@ async function runWindow(exportId: string): Promise<void> {
 }
 
 it('shows late records as not delivered and the export degraded, until a run request delivers them', async () => {
-  const destination = (
-    await admin.api('POST', '/api/destinations', {
-      organization: 'lateco',
-      awsAccountId: '414141414141',
-      bucket: 'lateco-logs',
-      roleName: 'CloudsmithLogsWriter',
-    })
-  ).json();
-  const policies = (await admin.api('GET', `/api/destinations/${destination.id}/policies`)).json();
-  const account = await createCustomerAccount(moto.endpoint, {
-    accountId: '414141414141',
+  const { exportId, account } = await onboardClientExport(admin, moto, {
+    organization: 'lateco',
+    awsAccountId: '414141414141',
     bucket: 'lateco-logs',
-    roleName: 'CloudsmithLogsWriter',
-    trustPolicy: policies.trustPolicy,
-    permissionPolicy: policies.permissionPolicy,
   });
   try {
-    const created = (
-      await admin.api('POST', '/api/exports', {
-        destinationId: destination.id,
-        logType: 'client',
-        format: 'json',
-        folder: 'client-logs',
-      })
-    ).json();
     await ingest([...generateClientLogs({ seed: 41, organization: 'lateco', window: WINDOW, count: 400 })]);
-    await runWindow(created.id);
-    const read = async () => (await admin.api('GET', `/api/exports/${created.id}`)).json();
-    const runs = async () => (await admin.api('GET', `/api/exports/${created.id}/runs`)).json();
+    await runWindow(exportId);
+    const read = async () => (await admin.api('GET', `/api/exports/${exportId}`)).json();
+    const runs = async () => (await admin.api('GET', `/api/exports/${exportId}/runs`)).json();
     expect(await read()).toMatchObject({ status: 'healthy', reconciliation: { undeliveredRecords: 0 } });
 
     await ingest([...generateClientLogs({ seed: 42, organization: 'lateco', window: WINDOW, count: 25 })]);
@@ -98,11 +79,11 @@ it('shows late records as not delivered and the export degraded, until a run req
       payload: `token=${TOKEN}&next=%2F`,
     });
     const cookie = String(login.headers['set-cookie']).split(';')[0] as string;
-    const page = await admin.app.inject({ method: 'GET', url: `/exports/${created.id}`, headers: { cookie } });
+    const page = await admin.app.inject({ method: 'GET', url: `/exports/${exportId}`, headers: { cookie } });
     expect(page.body).toMatch(/id="export-status">degraded</);
     expect(page.body).toContain('25 not delivered yet');
 
-    await runWindow(created.id);
+    await runWindow(exportId);
     expect(await read()).toMatchObject({ status: 'healthy', reconciliation: { undeliveredRecords: 0, windows: [] } });
     expect((await runs())[0]).toMatchObject({
       revision: 2,

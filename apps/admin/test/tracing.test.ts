@@ -3,12 +3,12 @@
 // RunActivity, all with one trace ID. Spans go to an in-memory exporter (the test's own), through
 // the same wiring the OTEL_* variables switch on in production. Real admin app, Temporal, worker, moto.
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { type MotoServer, createCustomerAccount } from '@log-exporter/local-stack';
+import type { MotoServer } from '@log-exporter/local-stack';
 import { previousWindow, windowContaining } from '@log-exporter/schemas';
 import { type Tracing, startTracing } from '@log-exporter/telemetry';
 import { generateClientLogs } from '@log-exporter/testing';
 import { startAdminWorker } from './admin-worker';
-import { type AdminHarness, startAdmin, startMoto } from './harness';
+import { type AdminHarness, onboardClientExport, startAdmin, startMoto } from './harness';
 
 const WINDOW = previousWindow('daily', windowContaining('daily', Date.now()));
 const exporter = new InMemorySpanExporter();
@@ -32,36 +32,17 @@ afterAll(async () => {
 });
 
 it('follows POST /api/exports/:id/runs through the workflow to each activity in one trace', async () => {
-  const destination = (
-    await admin.api('POST', '/api/destinations', {
-      organization: 'traceco',
-      awsAccountId: '515151515151',
-      bucket: 'traceco-logs',
-      roleName: 'CloudsmithLogsWriter',
-    })
-  ).json();
-  const policies = (await admin.api('GET', `/api/destinations/${destination.id}/policies`)).json();
-  const account = await createCustomerAccount(moto.endpoint, {
-    accountId: '515151515151',
+  const { exportId, account } = await onboardClientExport(admin, moto, {
+    organization: 'traceco',
+    awsAccountId: '515151515151',
     bucket: 'traceco-logs',
-    roleName: 'CloudsmithLogsWriter',
-    trustPolicy: policies.trustPolicy,
-    permissionPolicy: policies.permissionPolicy,
   });
   try {
-    const created = (
-      await admin.api('POST', '/api/exports', {
-        destinationId: destination.id,
-        logType: 'client',
-        format: 'json',
-        folder: 'client-logs',
-      })
-    ).json();
     await admin.store.logs.insertClientLogs([
       ...generateClientLogs({ seed: 5, organization: 'traceco', window: WINDOW, count: 200 }),
     ]);
     exporter.reset();
-    const response = await admin.api('POST', `/api/exports/${created.id}/runs`, { window: WINDOW.start });
+    const response = await admin.api('POST', `/api/exports/${exportId}/runs`, { window: WINDOW.start });
     expect(response.statusCode).toBe(202);
     const [workflowId] = response.json().workflowIds as string[];
     await (await admin.deps.temporal.client()).workflow.getHandle(workflowId!).result();

@@ -323,6 +323,16 @@ describe('verify', () => {
   });
 });
 
+/** The arguments `verify()` passes, in the `--flag=value` form. */
+const equalsFormArgs = (prefix: string) => [
+  `--bucket=${BUCKET}`,
+  `--prefix=${prefix}`,
+  `--from=${DAYS[0]}`,
+  `--to=${DAYS[2]}`,
+  `--public-key=${KEY.publicKey.base64}`,
+  `--endpoint-url=${moto.endpoint}`,
+];
+
 describe('the command line', () => {
   it('prints its usage for --help and its version for --version, both with status 0', async () => {
     const out: string[] = [];
@@ -337,18 +347,11 @@ describe('the command line', () => {
     const w = await writeWindows();
     const result = await verify(w.prefix, ['--json']);
     const out: string[] = [];
-    const status = await runVerify(
-      [
-        `--bucket=${BUCKET}`,
-        `--prefix=${w.prefix}`,
-        `--from=${DAYS[0]}`,
-        `--to=${DAYS[2]}`,
-        `--public-key=${KEY.publicKey.base64}`,
-        `--endpoint-url=${moto.endpoint}`,
-        '--json',
-      ],
-      { out: (l) => out.push(l), err: () => undefined, env: process.env },
-    );
+    const status = await runVerify([...equalsFormArgs(w.prefix), '--json'], {
+      out: (l) => out.push(l),
+      err: () => undefined,
+      env: process.env,
+    });
     expect(status).toBe(0);
     expect(out).toEqual(result.out);
   });
@@ -385,14 +388,7 @@ describe('the self-contained build (dist/verify/verify.mjs)', () => {
 
   it('verifies windows against the emulator, and names an altered object', async () => {
     const w = await writeWindows();
-    const args = [
-      `--bucket=${BUCKET}`,
-      `--prefix=${w.prefix}`,
-      `--from=${DAYS[0]}`,
-      `--to=${DAYS[2]}`,
-      `--public-key=${KEY.publicKey.base64}`,
-      `--endpoint-url=${moto.endpoint}`,
-    ];
+    const args = equalsFormArgs(w.prefix);
     const good = run(args);
     expect(good.stderr).toBe('');
     expect(good.status).toBe(0);
