@@ -121,8 +121,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
         security: spec.auth ? [{ bearerAuth: [] }] : [],
         ...(spec.params ? { params: spec.params } : {}),
         ...(spec.query ? { querystring: spec.query } : {}),
-        // NDJSON: the document shows one line's shape; the handler reads the text line by line.
-        ...(spec.body && !ndjson ? { body: spec.body } : {}),
+        ...(spec.body ? { body: ndjson ? ndjsonBody(spec.body) : spec.body } : {}),
         ...(ndjson ? { consumes: ['application/x-ndjson'] } : {}),
         response: Object.fromEntries(
           Object.entries(responses).map(([status, response]) => [
@@ -134,11 +133,12 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
       },
       // The content type is checked before the body is validated: a form post gets 415, not a 400.
       preValidation: async (request) => {
-        if (!spec.body || ndjson) return;
+        if (!spec.body) return;
+        const expected = ndjson ? 'application/x-ndjson' : 'application/json';
         const type = String(request.headers['content-type'] ?? '');
-        if (!type.startsWith('application/json')) {
-          throw new HttpError(415, 'unsupported_media_type', 'send the body as application/json', [
-            { path: 'headers.content-type', message: `expected application/json, got ${JSON.stringify(type)}` },
+        if (!type.startsWith(expected)) {
+          throw new HttpError(415, 'unsupported_media_type', `send the body as ${expected}`, [
+            { path: 'headers.content-type', message: `expected ${expected}, got ${JSON.stringify(type)}` },
           ]);
         }
       },
@@ -175,6 +175,17 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
       },
     });
   }
+}
+
+/**
+ * An NDJSON body as the document shows it: text, one JSON object per line, the line's schema
+ * under `x-line-schema`. The handler validates each line itself (errors name the line).
+ */
+function ndjsonBody(line: z.ZodType): z.ZodType {
+  return z.string().meta({
+    description: 'one JSON object per line, each of the shape in x-line-schema',
+    'x-line-schema': z.toJSONSchema(line, { io: 'input', unrepresentable: 'any' }),
+  });
 }
 
 function operationId(spec: RouteSpec): string {
