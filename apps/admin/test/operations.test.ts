@@ -116,8 +116,14 @@ describe('failed authentication', () => {
         payload: 'token=wrong-wrong-wrong-wrong',
       });
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++) statuses.push((await login()).statusCode);
+    for (let i = 0; i < 5; i++) statuses.push((await login()).statusCode);
+    const limited = await login();
+    statuses.push(limited.statusCode);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429]);
+    // The login page again, saying why, with when to retry.
+    expect(limited.headers['content-type']).toMatch(/^text\/html/);
+    expect(limited.body).toContain('Too many failed attempts');
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
   });
 });
 

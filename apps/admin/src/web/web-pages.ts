@@ -153,7 +153,12 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
     const form = (request.body ?? {}) as Form;
     if (!tokensMatch(one(form, 'token'), secret)) {
       deps.logger.warn({ ip: request.ip }, 'admin web login refused');
-      await app.countFailedAuth(request, reply);
+      try {
+        await app.countFailedAuth(request, reply);
+      } catch (err) {
+        if (!(err instanceof HttpError) || err.status !== 429) throw err;
+        return loginPage(request, reply, 429, 'Too many failed attempts from your address: wait a minute.');
+      }
       return loginPage(request, reply, 401, 'That is not the admin token.');
     }
     const next = z
