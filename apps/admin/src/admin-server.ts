@@ -100,6 +100,13 @@ export async function buildAdminServer(deps: AdminDeps): Promise<FastifyInstance
     // A hop count is valid (proxy-addr) though Fastify's types omit it.
     trustProxy: (deps.settings.trustProxy ?? false) as boolean | string,
   });
+  // Every route as registered (API, pages, static files): what the auth test walks through.
+  const registered: RegisteredRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) registered.push({ method, url: route.url });
+  });
+  app.decorate('registeredRoutes', registered);
+
   registerHttpMetrics(app);
 
   // Failed token attempts (a wrong API token, a refused login) per client address: a brute
@@ -159,13 +166,6 @@ export async function buildAdminServer(deps: AdminDeps): Promise<FastifyInstance
     if (request.url.startsWith('/api')) return reply.code(404).send(error.toBody());
     return reply.code(404).type('text/plain; charset=utf-8').send(error.message);
   });
-
-  // Every route as registered (API, pages, static files): what the auth test walks through.
-  const registered: RegisteredRoute[] = [];
-  app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) registered.push({ method, url: route.url });
-  });
-  app.decorate('registeredRoutes', registered);
 
   await registerOpenApi(app, { version: deps.settings.version });
   registerRoutes(app, apiRoutes(deps));

@@ -18,7 +18,20 @@ describe('environment', () => {
       EXPORT_RETRY_FAILED_FOR: 7 * 86_400_000,
       EXPORT_PART_CONCURRENCY: 1,
       EXPORT_HEARTBEAT_TIMEOUT: 120_000,
+      WORKER_METRICS_PORT: 9464,
+      WORKER_METRICS_HOST: '0.0.0.0',
     });
+  });
+
+  it('reads TRUST_PROXY as Fastify takes it: a boolean, a hop count, or addresses', () => {
+    const admin = (value?: string) =>
+      parseEnv(adminEnvSchema, { ADMIN_TOKEN: 'x'.repeat(32), ...(value === undefined ? {} : { TRUST_PROXY: value }) })
+        .TRUST_PROXY;
+    expect(admin()).toBe(false);
+    expect(admin('true')).toBe(true);
+    expect(admin('false')).toBe(false);
+    expect(admin('2')).toBe(2);
+    expect(admin('10.0.0.0/8,127.0.0.1')).toBe('10.0.0.0/8,127.0.0.1');
   });
 
   it('reads the schedule settings of the admin app', () => {
