@@ -53,7 +53,10 @@ async function main(): Promise<void> {
   };
   const app = await buildAdminServer(deps);
   const address = await app.listen({ port: env.ADMIN_PORT, host: env.ADMIN_HOST });
-  logger.info({ address, temporal: env.TEMPORAL_ADDRESS, database: store.kind }, 'admin app listening');
+  logger.info(
+    { address, temporal: env.TEMPORAL_ADDRESS, database: store.kind, node: process.version },
+    'admin app listening',
+  );
   // Repair schedule drift (exports changed while Temporal was down, schedules edited by hand).
   reconcile(deps).catch((err: unknown) =>
     logger.error(

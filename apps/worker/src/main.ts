@@ -96,6 +96,7 @@ async function main(): Promise<void> {
       namespace: env.TEMPORAL_NAMESPACE,
       taskQueue: env.TEMPORAL_TASK_QUEUE,
       database: store.kind,
+      node: process.version,
       manifestKeyId: manifestSigningKey?.publicKey.keyId ?? null,
       metrics: `${telemetry.url}/metrics`,
       tracing: tracing ? 'on' : 'off',

@@ -6,6 +6,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { memoryUsageMb } from '@log-exporter/config';
 import {
+  EXPORT_DEFAULTS,
   type AssumedRoleSummary,
   type Destination,
   type ExportActivities,
@@ -54,7 +55,7 @@ export interface ExportSettings {
   settleDelayMs: number;
   /** Upper bound of records in one data object; larger windows are split into numbered parts. */
   maxRecordsPerPart: number;
-  /** S3 multipart part size in bytes, and how many parts upload at once. */
+  /** S3 multipart chunk size in bytes, and how many chunks of one object upload at once. */
   uploadPartSize: number;
   uploadQueueSize: number;
   /** How often a running upload heartbeats its progress. */
@@ -70,17 +71,15 @@ export interface ExportSettings {
 }
 
 export const DEFAULT_EXPORT_SETTINGS: ExportSettings = {
-  settleDelayMs: 30 * 60_000,
-  maxRecordsPerPart: 1_000_000,
-  // S3 multipart: 5 MiB parts (the minimum), two in flight. A window's compressed output comes at a
-  // few MB/s, far below what two concurrent part uploads carry, and memory stays ~15 MiB per upload.
-  uploadPartSize: 5 * 1024 * 1024,
-  uploadQueueSize: 2,
-  heartbeatIntervalMs: 5_000,
-  retryFailedWindowsForMs: 7 * 24 * 3_600_000,
-  partConcurrency: 1,
-  uploadHeartbeatTimeoutMs: 2 * 60_000,
-  lateHorizonMs: 7 * 24 * 3_600_000,
+  settleDelayMs: EXPORT_DEFAULTS.settleDelayMs,
+  maxRecordsPerPart: EXPORT_DEFAULTS.maxRecordsPerPart,
+  uploadPartSize: EXPORT_DEFAULTS.uploadChunkBytes,
+  uploadQueueSize: EXPORT_DEFAULTS.uploadChunksInFlight,
+  heartbeatIntervalMs: EXPORT_DEFAULTS.heartbeatIntervalMs,
+  retryFailedWindowsForMs: EXPORT_DEFAULTS.retryFailedWindowsForMs,
+  partConcurrency: EXPORT_DEFAULTS.partConcurrency,
+  uploadHeartbeatTimeoutMs: EXPORT_DEFAULTS.uploadHeartbeatTimeoutMs,
+  lateHorizonMs: EXPORT_DEFAULTS.lateHorizonMs,
 };
 
 export interface ExportActivityDeps {

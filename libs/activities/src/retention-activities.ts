@@ -2,6 +2,7 @@
 // batches, except the windows that still have records not delivered to some export (holds).
 import type { Logger } from 'pino';
 import {
+  EXPORT_DEFAULTS,
   type LogType,
   type RetentionActivities,
   type RetentionBatchResult,
@@ -18,7 +19,7 @@ export interface RetentionSettings {
 }
 
 export const DEFAULT_RETENTION_SETTINGS: RetentionSettings = {
-  logRetentionMs: 30 * 86_400_000,
+  logRetentionMs: EXPORT_DEFAULTS.logRetentionMs,
   retentionBatchSize: 5_000,
 };
 

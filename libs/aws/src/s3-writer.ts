@@ -14,6 +14,13 @@ import {
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import {
+  EXPORT_DEFAULTS,
+  ExportFailure,
+  PermanentErrorType,
+  S3_MAX_CHUNKS,
+  S3_MIN_CHUNK_BYTES,
+} from '@log-exporter/schemas';
 import { mapS3WriteError } from './error-mapping';
 
 export const OBJECT_ACL = 'bucket-owner-full-control';
@@ -39,6 +46,8 @@ export interface StreamWriteOptions {
   partSize?: number;
   /** Parts uploaded in parallel. */
   queueSize?: number;
+  /** Most chunks of one object: S3's 10,000 (lower only in tests, which cannot write 50 GB). */
+  maxChunks?: number;
   signal?: AbortSignal;
   /** Called as bytes leave for S3 (for heartbeats). */
   onProgress?: (bytesSent: number) => void;
@@ -85,8 +94,9 @@ export async function writeObjectStream(
   body: Readable,
   options: StreamWriteOptions,
 ): Promise<WrittenObject> {
-  const partSize = Math.max(options.partSize ?? 8 * MiB, 5 * MiB);
-  const queueSize = Math.max(options.queueSize ?? 2, 1);
+  const partSize = Math.max(options.partSize ?? EXPORT_DEFAULTS.uploadChunkBytes, S3_MIN_CHUNK_BYTES);
+  const queueSize = Math.max(options.queueSize ?? EXPORT_DEFAULTS.uploadChunksInFlight, 1);
+  const maxChunks = options.maxChunks ?? S3_MAX_CHUNKS;
   const buffers = new PartBuffers(partSize, queueSize + 1);
   const objectHash = createHash('sha256');
   const sendOptions = options.signal ? { abortSignal: options.signal } : {};
@@ -128,6 +138,13 @@ export async function writeObjectStream(
   };
 
   const startPart = async (buffer: Buffer, length: number, partNumber: number): Promise<void> => {
+    if (partNumber > maxChunks) {
+      // S3 completes no upload of more chunks: fail now, saying what to change, not after the upload.
+      throw new ObjectTooLargeError(
+        `s3://${target.bucket}/${target.key} would need more than ${maxChunks.toLocaleString('en-US')} ` +
+          `multipart chunks of ${partSize / MiB} MiB (S3's limit): lower EXPORT_PART_MAX_RECORDS so each part is smaller`,
+      );
+    }
     if (uploadId === undefined) {
       const created = await s3.send(
         new CreateMultipartUploadCommand({
@@ -207,9 +224,17 @@ export async function writeObjectStream(
     }
     // The body failing (the database cursor behind the encoder) is not an S3 error: it keeps its own.
     if (err instanceof SourceFailure) throw err.cause;
+    if (err instanceof ObjectTooLargeError) {
+      throw ExportFailure.permanent(PermanentErrorType.InvalidConfiguration, err.message);
+    }
     throw mapS3WriteError(err, target);
   }
   return { key: target.key, bytes, sha256: objectHash.digest('hex') };
+}
+
+/** An object larger than S3's multipart limit allows at this chunk size: retrying will not help. */
+export class ObjectTooLargeError extends Error {
+  override readonly name = 'ObjectTooLargeError';
 }
 
 /** An error of the body being uploaded, told apart from the upload's own. */

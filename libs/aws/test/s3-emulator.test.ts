@@ -212,6 +212,33 @@ describe('S3 writer', () => {
     }
   });
 
+  it("refuses an object that would need more chunks than S3's limit, before completing, and aborts the upload", async () => {
+    const credentials = newCredentials();
+    const clients = new CustomerS3Clients(credentials, { endpoint: moto.endpoint });
+    try {
+      // Three 5 MiB chunks against a limit of two: the same check as 10,001 chunks against 10,000.
+      const body = randomBytes(11 * 1024 * 1024);
+      await expect(
+        writeObjectStream(
+          clients.forRole(role, 'us-east-1'),
+          { bucket: 'writer-test', key: 'logs/too-large.bin', region: 'us-east-1', roleArn: role.roleArn },
+          Readable.from([body]),
+          { contentType: 'application/gzip', partSize: 5 * 1024 * 1024, queueSize: 2, maxChunks: 2 },
+        ),
+      ).rejects.toMatchObject({
+        type: 'InvalidConfiguration',
+        retryable: false,
+        message: expect.stringContaining('would need more than 2 multipart chunks of 5 MiB'),
+      });
+      const open = await account.s3.send(new ListMultipartUploadsCommand({ Bucket: 'writer-test' }));
+      expect((open.Uploads ?? []).filter((u) => u.Key === 'logs/too-large.bin')).toEqual([]);
+      await expect(read('logs/too-large.bin')).rejects.toThrow();
+    } finally {
+      clients.destroy();
+      credentials.destroy();
+    }
+  });
+
   it('aborts the multipart upload when it fails for good, leaving no parts behind', async () => {
     const proxy = await startFaultProxy(moto.endpoint);
     const credentials = newCredentials();

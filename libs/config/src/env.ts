@@ -1,7 +1,7 @@
 // Environment variables of the worker and the admin app (README, Environment), parsed with zod at
 // start-up. A bad value stops the process with a message naming the variable and the value.
 import { z } from 'zod';
-import { DEFAULT_TASK_QUEUE, awsAccountIdSchema, awsRegionSchema } from '@log-exporter/schemas';
+import { DEFAULT_TASK_QUEUE, EXPORT_DEFAULTS, awsAccountIdSchema, awsRegionSchema } from '@log-exporter/schemas';
 
 const hostPort = z
   .string()
@@ -48,26 +48,28 @@ const commonEnvShape = {
   AWS_ENDPOINT_URL: z.url({ message: 'expected a URL such as http://127.0.0.1:5000' }).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** How long after a window closes before it is exported, so most late records land in it. */
-  EXPORT_SETTLE_DELAY: duration.default(30 * 60_000),
+  EXPORT_SETTLE_DELAY: duration.default(EXPORT_DEFAULTS.settleDelayMs),
   /**
    * How far back each scheduled run looks for delivered windows with late records (stored after
    * their delivery) and delivers them; older ones are counted and shown, and delivered on request.
    */
-  EXPORT_LATE_HORIZON: duration.default(7 * 86_400_000),
+  EXPORT_LATE_HORIZON: duration.default(EXPORT_DEFAULTS.lateHorizonMs),
   /** How long raw log rows are kept after their window ends (never while it has undelivered records). */
-  LOG_RETENTION: duration.default(30 * 86_400_000),
+  LOG_RETENTION: duration.default(EXPORT_DEFAULTS.logRetentionMs),
 };
 
 export const workerEnvSchema = z.object({
   ...commonEnvShape,
   /** Records per data object before a window is split into numbered parts. */
-  EXPORT_PART_MAX_RECORDS: positiveInt.default(1_000_000),
+  EXPORT_PART_MAX_RECORDS: positiveInt.default(EXPORT_DEFAULTS.maxRecordsPerPart),
   /** How far back each scheduled run retries windows whose last run failed. */
-  EXPORT_RETRY_FAILED_FOR: duration.default(7 * 86_400_000),
+  EXPORT_RETRY_FAILED_FOR: duration.default(EXPORT_DEFAULTS.retryFailedWindowsForMs),
   /** Parts of one window uploaded at once. */
-  EXPORT_PART_CONCURRENCY: positiveInt.pipe(z.number().max(32, 'expected at most 32')).default(1),
+  EXPORT_PART_CONCURRENCY: positiveInt
+    .pipe(z.number().max(32, 'expected at most 32'))
+    .default(EXPORT_DEFAULTS.partConcurrency),
   /** An upload silent this long is presumed dead (its worker crashed) and is retried. */
-  EXPORT_HEARTBEAT_TIMEOUT: duration.default(2 * 60_000),
+  EXPORT_HEARTBEAT_TIMEOUT: duration.default(EXPORT_DEFAULTS.uploadHeartbeatTimeoutMs),
   /**
    * Ed25519 key that signs every manifest: base64 of the 32-byte seed, or PKCS#8 PEM. Unset:
    * manifests are written unsigned (the worker warns, and `verify` reports them).

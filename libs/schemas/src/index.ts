@@ -14,3 +14,4 @@ export * from './runs';
 export * from './errors';
 export * from './search-attributes';
 export * from './workflow-contract';
+export * from './export-defaults';

@@ -49,9 +49,12 @@ type QuickSteps = Pick<ExportActivities, QuickStep>;
 
 // One part streams up to a million records into one object. Heartbeats prove it is alive (a dead
 // worker's part is retried elsewhere after the heartbeat timeout); a retry redoes only this part.
+// The heartbeat timeout comes from the worker's configuration (`resolved.tuning`); this is the
+// value histories recorded before that were scheduled with.
+const LEGACY_UPLOAD_HEARTBEAT_TIMEOUT = '2 minutes';
 const UPLOAD_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '1 hour',
-  heartbeatTimeout: '2 minutes',
+  heartbeatTimeout: LEGACY_UPLOAD_HEARTBEAT_TIMEOUT,
   scheduleToCloseTimeout: '12 hours',
   retry: RETRY.upload,
 };

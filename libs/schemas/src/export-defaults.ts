@@ -1,0 +1,35 @@
+// One definition of each export default. The environment's defaults (libs/config), the
+// activities' settings, the S3 writer and the log clean-up take their values from here; the
+// workflow keeps only the values older histories were recorded with, named as legacy there.
+
+const MiB = 1024 * 1024;
+
+export const EXPORT_DEFAULTS = {
+  /** EXPORT_SETTLE_DELAY: how long after a window closes before it is exported. */
+  settleDelayMs: 30 * 60_000,
+  /** EXPORT_LATE_HORIZON: how far back scheduled runs deliver late records. */
+  lateHorizonMs: 7 * 86_400_000,
+  /** LOG_RETENTION: how long raw log rows are kept after their window. */
+  logRetentionMs: 30 * 86_400_000,
+  /** EXPORT_RETRY_FAILED_FOR: how far back scheduled runs retry failed windows. */
+  retryFailedWindowsForMs: 7 * 86_400_000,
+  /** EXPORT_PART_MAX_RECORDS: records per data object before a window is split into parts. */
+  maxRecordsPerPart: 1_000_000,
+  /** EXPORT_PART_CONCURRENCY: parts of one window uploaded at once. */
+  partConcurrency: 1,
+  /** EXPORT_HEARTBEAT_TIMEOUT: an upload silent this long is presumed dead and retried. */
+  uploadHeartbeatTimeoutMs: 2 * 60_000,
+  /**
+   * S3 multipart chunk size: 5 MiB, the minimum S3 allows, with two chunks in flight. A window's
+   * compressed output comes at a few MB/s, far below what two concurrent chunk uploads carry, and
+   * memory stays ~15 MiB per upload.
+   */
+  uploadChunkBytes: 5 * MiB,
+  uploadChunksInFlight: 2,
+  /** How often a running upload heartbeats its progress. */
+  heartbeatIntervalMs: 5_000,
+} as const;
+
+/** S3's limits on multipart uploads: chunks of at least 5 MiB (but the last), at most 10,000 chunks. */
+export const S3_MIN_CHUNK_BYTES = 5 * MiB;
+export const S3_MAX_CHUNKS = 10_000;
