@@ -264,7 +264,7 @@ describe('exports', () => {
     [{ format: 'xml' }, 'body.format'],
     [{ logType: 'metrics' }, 'body.logType'],
     [{ exclude: ['secrets'] }, 'body.exclude.0'],
-    [{ compression: 'zstd' }, 'body.compression'],
+    [{ compression: 'brotli' }, 'body.compression'],
     [{ cadence: 'weekly' }, 'body.cadence'],
     [{ folder: '/abs' }, 'body.folder'],
     [{ folder: 'a/../b' }, 'body.folder'],

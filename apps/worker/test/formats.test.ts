@@ -1,6 +1,8 @@
 // Every log type and format through the real export path (Temporal, moto, SQLite), read back with
 // an independent parser and compared with what the store holds.
+import { execFileSync } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { runExportWindow } from '@log-exporter/client';
 import { type MotoServer, readObject } from '@log-exporter/local-stack';
@@ -15,7 +17,7 @@ import {
   startMoto,
   startTestWorker,
 } from './harness';
-import { TEST_DATABASE_KINDS } from '@log-exporter/local-stack';
+import { TEST_DATABASE_KINDS, VENV_PYTHON } from '@log-exporter/local-stack';
 
 const WINDOW: ExportWindow = { start: '2026-11-16T00:00:00Z', end: '2026-11-17T00:00:00Z' };
 
@@ -121,6 +123,48 @@ describe.each(TEST_DATABASE_KINDS)('on %s', (kind) => {
         expect(line.slice(0, space)).toBe(stored[i]!.event_at);
         expect(JSON.parse(line.slice(space + 1))).toEqual(expected);
       });
+    });
+  });
+
+  describe('zstd', () => {
+    it('writes .zst objects (application/zstd) that an independent reader decompresses to the uncompressed export', async () => {
+      const { destination, account } = await onboardCustomer(db.store, moto, {
+        organization: 'acme',
+        bucket: 'acme-zstd',
+      });
+      const exportAs = async (compression: 'zstd' | 'none', folder: string) => {
+        const config = await createExport(db.store, destination, {
+          logType: 'client',
+          format: 'csv',
+          folder,
+          compression,
+        });
+        return runExportWindow(worker.client, {
+          exportId: config.id,
+          windowStart: WINDOW.start,
+          taskQueue: worker.taskQueue,
+        });
+      };
+      const zstd = await exportAs('zstd', 'zstd');
+      const plain = await exportAs('none', 'plain');
+      const key = zstd.objects[0]!.key;
+      expect(key.endsWith('_part00001.csv.zst')).toBe(true);
+      const head = await account.s3.send(new HeadObjectCommand({ Bucket: 'acme-zstd', Key: key }));
+      expect(head.ContentType).toBe('application/zstd');
+      const compressed = await readObject(account.s3, 'acme-zstd', key);
+      // Python's zstandard (installed by the local stack's venv): not the library that compressed it.
+      const decompressed = execFileSync(
+        VENV_PYTHON,
+        [
+          '-c',
+          'import sys, zstandard; sys.stdout.buffer.write(zstandard.ZstdDecompressor().stream_reader(sys.stdin.buffer).read())',
+        ],
+        { input: compressed, maxBuffer: 64 * 1024 * 1024 },
+      );
+      const expected = await readObject(account.s3, 'acme-zstd', plain.objects[0]!.key);
+      expect(decompressed.equals(expected)).toBe(true);
+      expect(compressed.length).toBeLessThan(expected.length / 3);
+      expect(parseCsv(decompressed.toString('utf8'), { columns: true })).toHaveLength((await storedClient()).length);
     });
   });
 

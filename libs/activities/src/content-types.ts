@@ -1,8 +1,12 @@
 import type { Compression, Format } from '@log-exporter/schemas';
 
-/** Content-Type of a data object: gzip files are stored as gzip, so their SHA-256 is of those bytes. */
+/**
+ * Content-Type of a data object: compressed files are stored as such (gzip, zstd), so their
+ * SHA-256 is of those bytes.
+ */
 export function contentTypeFor(format: Format, compression: Compression): string {
   if (compression === 'gzip') return 'application/gzip';
+  if (compression === 'zstd') return 'application/zstd';
   switch (format) {
     case 'csv':
       return 'text/csv; charset=utf-8';

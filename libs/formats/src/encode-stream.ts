@@ -3,7 +3,7 @@
 // arrive in batches (a database page) so there is no await per record.
 import { PassThrough, Readable, type Transform } from 'node:stream';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
-import { createGzip, constants as zlibConstants } from 'node:zlib';
+import { createGzip, createZstdCompress, constants as zlibConstants } from 'node:zlib';
 import type { Compression } from '@log-exporter/schemas';
 import { type EncodingOptions, createRecordEncoder } from './create-encoder';
 import type { LogRecord } from './projection';
@@ -139,12 +139,28 @@ export async function* encodeRecords(
  */
 const STAGE_BUFFER = 1024 * 1024;
 
+/** zstd level of `.zst` objects: zstd's own default, what `zstd -3` (and `zstd` alone) writes. */
+export const ZSTD_LEVEL = 3;
+
 /**
- * gzip at a fixed level and settings: the same input gives the same bytes (the gzip header Node
- * writes carries no time and no file name).
+ * gzip and zstd at fixed levels and settings: the same input gives the same bytes (the gzip header
+ * Node writes carries no time and no file name; zstd runs single-threaded). zstd comes from
+ * Node's own zlib (the zstd library built into Node 24): streaming, bounded memory, nothing to
+ * install; its frames carry a content checksum, so a damaged file fails to decompress.
  */
 export function createCompressor(compression: Compression): Transform {
   if (compression === 'none') return new PassThrough({ highWaterMark: STAGE_BUFFER });
+  if (compression === 'zstd') {
+    return createZstdCompress({
+      params: {
+        [zlibConstants.ZSTD_c_compressionLevel]: ZSTD_LEVEL,
+        [zlibConstants.ZSTD_c_checksumFlag]: 1,
+      },
+      chunkSize: 256 * 1024,
+      writableHighWaterMark: STAGE_BUFFER,
+      readableHighWaterMark: STAGE_BUFFER,
+    } as Parameters<typeof createZstdCompress>[0]);
+  }
   return createGzip({
     level: 6,
     memLevel: 8,

@@ -3,7 +3,7 @@
 // regenerate them with `npm run goldens` and review the diff like any other change of contract.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, zstdDecompressSync } from 'node:zlib';
 import {
   type ClientLogRecord,
   type Compression,
@@ -59,7 +59,7 @@ const cases: Case[] = [];
 for (const logType of ['client', 'audit'] as const) {
   for (const format of ['csv', 'json', 'json-ts', 'apache'] as const) {
     if (logType === 'audit' && format === 'apache') continue;
-    for (const compression of ['none', 'gzip'] as const) {
+    for (const compression of ['none', 'gzip', 'zstd'] as const) {
       cases.push({
         name: `${logType}-${format}.${fileExtension(format, compression)}`,
         logType,
@@ -91,7 +91,7 @@ describe('golden files', () => {
   if (UPDATE) mkdirSync(GOLDEN_DIR, { recursive: true });
 
   it('cover every format × log type × compression, and the exclusions', () => {
-    expect(cases).toHaveLength(17);
+    expect(cases).toHaveLength(24);
   });
 
   it.each(cases.map((c) => [c.name, c] as const))('%s is byte-identical to its golden file', async (name, c) => {
@@ -103,6 +103,10 @@ describe('golden files', () => {
     if (c.compression === 'gzip') {
       const plain = join(GOLDEN_DIR, name.replace(/\.gz$/, ''));
       expect(gunzipSync(bytes).equals(readFileSync(plain))).toBe(true);
+    }
+    if (c.compression === 'zstd') {
+      const plain = join(GOLDEN_DIR, name.replace(/\.zst$/, ''));
+      expect(zstdDecompressSync(bytes).equals(readFileSync(plain))).toBe(true);
     }
   });
 });

@@ -8,7 +8,7 @@ export type LogType = z.infer<typeof logTypeSchema>;
 export const formatSchema = z.enum(['csv', 'json', 'json-ts', 'apache']);
 export type Format = z.infer<typeof formatSchema>;
 
-export const compressionSchema = z.enum(['gzip', 'none']);
+export const compressionSchema = z.enum(['gzip', 'zstd', 'none']);
 export type Compression = z.infer<typeof compressionSchema>;
 
 export const cadenceSchema = z.enum(['daily', 'hourly']);

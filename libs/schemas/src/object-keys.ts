@@ -17,8 +17,10 @@ const FORMAT_EXTENSIONS: Record<Format, string> = {
   apache: 'log',
 };
 
+const COMPRESSION_SUFFIXES: Record<Compression, string> = { gzip: '.gz', zstd: '.zst', none: '' };
+
 export function fileExtension(format: Format, compression: Compression): string {
-  return compression === 'gzip' ? `${FORMAT_EXTENSIONS[format]}.gz` : FORMAT_EXTENSIONS[format];
+  return `${FORMAT_EXTENSIONS[format]}${COMPRESSION_SUFFIXES[compression]}`;
 }
 
 export interface ObjectKeyLayout {

@@ -106,14 +106,23 @@ bucket, one window (a UTC day, or an hour) at a time. This page shows exactly wh
   window is complete**; a window without records still gets one (with no objects).
 - Files are UTF-8 with LF line ends, one record per line (CSV: a header line first; a quoted CSV value
   may itself contain line breaks).
-- Compression: gzip (default) or none. Gzip files are stored as \`application/gzip\`, so what you
-  download is exactly what the manifest's SHA-256 describes.
+- Compression: gzip (default), zstd or none. Compressed files are stored as such
+  (\`application/gzip\`, \`application/zstd\`), so what you download is exactly what the manifest's
+  SHA-256 describes.
+  - gzip: level 6, one gzip member; every tool reads it (\`gzip\`/\`zcat\`, Python's \`gzip\`, Java's
+    \`GZIPInputStream\`, Athena, Spark, DuckDB, BigQuery).
+  - zstd: level 3 (as \`zstd -3\`), one frame with a content checksum; about the size of gzip in
+    about 60% of the compression time (78 MB of generated \`json-ts\` lines: gzip 13.8 MB in 2.3 s,
+    zstd 14.1 MB in 1.3 s, one core). Read by the \`zstd\` command (\`zstd -dc file.zst\`), Python's \`zstandard\` (and
+    \`compression.zstd\` from Python 3.14), Node.js 22.15+ \`zlib\`, DuckDB (\`read_csv\` /
+    \`read_json\` detect \`.zst\`), Athena and Spark (\`.zst\` is a known text-file codec).
 
-| format | extension | extension with gzip |
-|---|---|---|
+| format | extension | with gzip | with zstd |
+|---|---|---|---|
 ${(['csv', 'json', 'json-ts', 'apache'] as const)
   .map(
-    (f) => `| ${FORMAT_TITLES[f]} (\`${f}\`) | \`.${fileExtension(f, 'none')}\` | \`.${fileExtension(f, 'gzip')}\` |`,
+    (f) =>
+      `| ${FORMAT_TITLES[f]} (\`${f}\`) | \`.${fileExtension(f, 'none')}\` | \`.${fileExtension(f, 'gzip')}\` | \`.${fileExtension(f, 'zstd')}\` |`,
   )
   .join('\n')}
 

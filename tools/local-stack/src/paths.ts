@@ -22,3 +22,4 @@ export const MOTO_BIN = join(VENV_BIN, 'moto_server');
 export const DATA_DIR = join(REPO_ROOT, '.data');
 export const REQUIREMENTS_FILE = join(REPO_ROOT, 'tools', 'local-stack', 'requirements.txt');
 export const CONSTRAINTS_FILE = join(REPO_ROOT, 'tools', 'local-stack', 'constraints.txt');
+export const VENV_PYTHON = join(VENV_BIN, 'python');

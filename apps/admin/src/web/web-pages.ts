@@ -7,6 +7,7 @@ import {
   type Destination,
   type ExportConfig,
   type Run,
+  compressionSchema,
   createDestinationInputSchema,
   createExportInputSchema,
   describeZodError,
@@ -508,7 +509,7 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
         ${errorFor(errors, 'exclude')}
         <label for="compression">Compression</label>
         <select id="compression" name="compression">
-          ${option('compression', 'gzip', 'gzip')}${option('compression', 'none', 'none')}
+          ${compressionSchema.options.map((c) => option('compression', c, c))}
         </select>
         <label for="cadence">Cadence</label>
         <select id="cadence" name="cadence">
@@ -743,7 +744,7 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
           </fieldset>
           <label for="edit-compression">Compression</label>
           <select id="edit-compression" name="compression">
-            ${(['gzip', 'none'] as const).map((c) => html`<option value="${c}" ${c === config.compression ? html`selected` : ''}>${c}</option>`)}
+            ${compressionSchema.options.map((c) => html`<option value="${c}" ${c === config.compression ? html`selected` : ''}>${c}</option>`)}
           </select>
           <label for="edit-cadence">Cadence</label>
           <select id="edit-cadence" name="cadence">
