@@ -26,7 +26,7 @@ export function workflowsPath(): string {
 }
 
 export async function createExportWorker(options: ExportWorkerOptions): Promise<Worker> {
-  const { interceptors, sinks } = tracingWorkerOptions(options.tracing);
+  const { interceptors, sinks } = tracingWorkerOptions(options.tracing, options.workflowBundlePath !== undefined);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -34,11 +34,9 @@ export async function createExportWorker(options: ExportWorkerOptions): Promise<
     activities: options.activities,
     // A prebuilt bundle carries the workflow interceptors itself (bundled with workflowInterceptorModules).
     ...(options.workflowBundlePath
-      ? {
-          workflowBundle: { codePath: options.workflowBundlePath },
-          interceptors: { ...interceptors, workflowModules: [] },
-        }
-      : { workflowsPath: workflowsPath(), interceptors }),
+      ? { workflowBundle: { codePath: options.workflowBundlePath } }
+      : { workflowsPath: workflowsPath() }),
+    interceptors,
     sinks,
     shutdownGraceTime: options.shutdownGraceTime ?? '30 seconds',
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 8,

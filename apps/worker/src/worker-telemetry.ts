@@ -32,13 +32,19 @@ export function workflowInterceptorModules(): string[] {
 
 /**
  * Interceptors and the span sink of the worker. Always installed, so the workflow code (and its
- * recorded histories) are the same whether tracing is on or off; off, spans go nowhere.
+ * recorded histories) are the same whether tracing is on or off; off, spans go nowhere. The
+ * workflow-side interceptors travel inside the workflow bundle: `bundled` says the worker loads a
+ * prebuilt one (production), else they are added to what it bundles at start (from source).
  */
-export function tracingWorkerOptions(tracing: Tracing | undefined): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
+export function tracingWorkerOptions(
+  tracing: Tracing | undefined,
+  bundled: boolean,
+): Pick<WorkerOptions, 'interceptors' | 'sinks'> {
   const tracer = otel.trace.getTracer('log-exporter-worker');
   return {
     interceptors: {
-      workflowModules: workflowInterceptorModules(),
+      // Resolved only from source: the .ts module is not there beside a production build.
+      workflowModules: bundled ? [] : workflowInterceptorModules(),
       activity: [
         (ctx) => ({
           inbound: new OpenTelemetryActivityInboundInterceptor(ctx, { tracer }),

@@ -1,6 +1,9 @@
-// The worker process as ops watch it: one window exported by the real worker app, then its
+// The worker process as ops run it (the production build, `node apps/worker/dist/main.js`, with its
+// prebuilt workflow bundle): one window exported, then its
 // /metrics scraped (ours equal to the manifest's totals, the Temporal SDK's beside them) and its
 // probes with the Kubernetes contract (the database stopped: /readyz 503, /livez 200).
+import { execSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { runExportWindow } from '@log-exporter/client';
@@ -24,8 +27,14 @@ const RECORDS = 3_000;
 
 let moto: MotoServer;
 beforeAll(async () => {
+  // `npm run build`'s own command for the worker (apps/worker/project.json), so this is what ships.
+  const project = JSON.parse(readFileSync(join(REPO_ROOT, 'apps', 'worker', 'project.json'), 'utf8')) as {
+    targets: { build: { options: { command: string } } };
+  };
+  const command = project.targets.build.options.command.replace(/^node /, `"${process.execPath}" `);
+  execSync(command, { cwd: REPO_ROOT, stdio: 'pipe' });
   moto = await startMoto();
-});
+}, 180_000);
 afterAll(async () => {
   await moto?.stop();
 });
@@ -46,29 +55,24 @@ it('exports a window, then serves metrics equal to its manifest and probes that 
   const store = await openStore(databaseUrl);
   const metricsPort = await freePort();
   const taskQueue = `observability-${process.pid}-${Date.now()}`;
-  const worker = startService(
-    'worker',
-    join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
-    [join(REPO_ROOT, 'apps', 'worker', 'src', 'main.ts')],
-    {
-      logFile: join(DATA_DIR, 'test', `observability-${process.pid}.log`),
-      cwd: REPO_ROOT,
-      env: {
-        ...process.env,
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        DATABASE_URL: databaseUrl,
-        AWS_ENDPOINT_URL: moto.endpoint,
-        AWS_ACCESS_KEY_ID: EMULATOR_DUMMY_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: EMULATOR_DUMMY_CREDENTIALS.secretAccessKey,
-        EXPORTER_AWS_ACCOUNT_ID: EMULATED_EXPORTER_ACCOUNT_ID,
-        EXPORT_SETTLE_DELAY: '0s',
-        MANIFEST_SIGNING_KEY: generateSigningKey(),
-        WORKER_METRICS_PORT: String(metricsPort),
-        WORKER_METRICS_HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-      },
+  const worker = startService('worker', process.execPath, [join(REPO_ROOT, 'apps', 'worker', 'dist', 'main.js')], {
+    logFile: join(DATA_DIR, 'test', `observability-${process.pid}.log`),
+    cwd: REPO_ROOT,
+    env: {
+      ...process.env,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      DATABASE_URL: databaseUrl,
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_ACCESS_KEY_ID: EMULATOR_DUMMY_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: EMULATOR_DUMMY_CREDENTIALS.secretAccessKey,
+      EXPORTER_AWS_ACCOUNT_ID: EMULATED_EXPORTER_ACCOUNT_ID,
+      EXPORT_SETTLE_DELAY: '0s',
+      MANIFEST_SIGNING_KEY: generateSigningKey(),
+      WORKER_METRICS_PORT: String(metricsPort),
+      WORKER_METRICS_HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
     },
-  );
+  });
   const url = `http://127.0.0.1:${metricsPort}`;
   const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
   const until = async (what: string, done: () => Promise<boolean>) => {

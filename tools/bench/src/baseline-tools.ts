@@ -1,5 +1,5 @@
-// The tools of the scripted baseline, installed by the project: Debian's sqlite3 CLI (apt, when
-// missing) and the AWS CLI from PyPI, pinned, in a venv of its own (its botocore pin would fight
+// The tools of the scripted baseline, installed by the project: Debian's sqlite3 and zstd CLIs
+// (apt, when missing) and the AWS CLI from PyPI, pinned, in a venv of its own (its botocore pin would fight
 // moto's in the local-stack venv).
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -18,14 +18,20 @@ function run(command: string[], log: (l: string) => void): void {
   if (result.status !== 0) throw new Error(`${command.join(' ')} exited with status ${result.status}`);
 }
 
-export function ensureBaselineTools(log: (l: string) => void): { sqlite3: string; aws: string } {
-  let sqlite3 = '/usr/bin/sqlite3';
-  if (!existsSync(sqlite3)) {
-    const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
-    run([...sudo, 'apt-get', 'update', '-qq'], log);
-    run([...sudo, 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', 'sqlite3'], log);
-    if (!existsSync(sqlite3)) throw new Error('apt installed sqlite3 but /usr/bin/sqlite3 is missing');
-  }
+/** A Debian package's command, installed with apt when missing. */
+function ensureDebianCommand(path: string, pkg: string, log: (l: string) => void): void {
+  if (existsSync(path)) return;
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo', '-n'];
+  run([...sudo, 'apt-get', 'update', '-qq'], log);
+  run([...sudo, 'apt-get', 'install', '-y', '-qq', '--no-install-recommends', pkg], log);
+  if (!existsSync(path)) throw new Error(`apt installed ${pkg} but ${path} is missing`);
+}
+
+export function ensureBaselineTools(log: (l: string) => void): { sqlite3: string; aws: string; zstd: string } {
+  const sqlite3 = '/usr/bin/sqlite3';
+  const zstd = '/usr/bin/zstd';
+  ensureDebianCommand(sqlite3, 'sqlite3', log);
+  ensureDebianCommand(zstd, 'zstd', log);
   const aws = join(VENV, 'bin', 'aws');
   const stamp = join(VENV, `.awscli-${AWSCLI_VERSION}`);
   if (!existsSync(aws) || !existsSync(stamp)) {
@@ -45,6 +51,5 @@ export function ensureBaselineTools(log: (l: string) => void): { sqlite3: string
     );
     spawnSync('touch', [stamp]);
   }
-  sqlite3 = existsSync(sqlite3) ? sqlite3 : 'sqlite3';
-  return { sqlite3, aws };
+  return { sqlite3, aws, zstd };
 }

@@ -1,9 +1,9 @@
-// `npm run bench [-- --records N] [--runs N] [--ours-only]`: prints the runs, a summary, then one JSON line:
-// {"records", "recordsPerSec", "peakRssMb", "baselineRecordsPerSec", "ratio"}.
+// `npm run bench [-- --records N] [--runs N] [--compression gzip|zstd|none] [--ours-only]`: prints
+// the runs, a summary, then one JSON line:
+// {"records", "compression", "recordsPerSec", "peakRssMb", "baselineRecordsPerSec", "ratio"}.
 import { benchExport } from './bench-export';
 
-// Node 20 is supported by the AWS SDK until 2027 (README); keep the figures readable.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+import { compressionSchema } from '@log-exporter/schemas';
 import { parseRecordsFlag } from './measure';
 
 async function main(): Promise<void> {
@@ -13,22 +13,35 @@ async function main(): Promise<void> {
   const runs = runsIndex === -1 ? 3 : Number(argv[runsIndex + 1]);
   if (!Number.isInteger(runs) || runs < 1)
     throw new Error(`--runs ${JSON.stringify(argv[runsIndex + 1])}: expected a whole number, at least 1`);
+  const compressionIndex = argv.indexOf('--compression');
+  const compression = compressionSchema.safeParse(compressionIndex === -1 ? 'gzip' : argv[compressionIndex + 1]);
+  if (!compression.success)
+    throw new Error(
+      `--compression ${JSON.stringify(argv[compressionIndex + 1])}: expected one of ${compressionSchema.options.join(', ')}`,
+    );
   const print = (line: string) => process.stdout.write(line + '\n');
-  const result = await benchExport({ records, runs, print, oursOnly: argv.includes('--ours-only') });
+  const result = await benchExport({
+    records,
+    runs,
+    print,
+    oursOnly: argv.includes('--ours-only'),
+    compression: compression.data,
+  });
   print('');
-  print(`records:            ${result.records.toLocaleString('en-US')} (json-ts + gzip, one window)`);
+  print(`records:            ${result.records.toLocaleString('en-US')} (json-ts + ${compression.data}, one window)`);
   print(
     `ours:               ${result.recordsPerSec.toLocaleString('en-US')} records/s (median of ${runs}), ` +
-      `${(result.bytes.ours / 1_048_576 / (result.records / result.recordsPerSec)).toFixed(1)} MB/s written (gzip), worker peak RSS ${result.peakRssMb} MB`,
+      `${(result.bytes.ours / 1_048_576 / (result.records / result.recordsPerSec)).toFixed(1)} MB/s written (${compression.data}), worker peak RSS ${result.peakRssMb} MB`,
   );
   print(
     `baseline:           ${result.baselineRecordsPerSec.toLocaleString('en-US')} records/s (median of ${runs}), ` +
-      `${(result.bytes.baseline / 1_048_576 / (result.records / result.baselineRecordsPerSec)).toFixed(1)} MB/s written (gzip)`,
+      `${(result.bytes.baseline / 1_048_576 / (result.records / result.baselineRecordsPerSec)).toFixed(1)} MB/s written (${compression.data})`,
   );
   print(`ours / baseline:    ${result.ratio}`);
   print(
     JSON.stringify({
       records: result.records,
+      compression: compression.data,
       recordsPerSec: result.recordsPerSec,
       peakRssMb: result.peakRssMb,
       baselineRecordsPerSec: result.baselineRecordsPerSec,

@@ -1,8 +1,9 @@
 // One window of N client records exported through the real path (the production worker bundle in
-// its own process, Temporal dev server, moto, SQLite), JSON Stream + Timestamp with gzip, timed and
+// its own process, Temporal dev server, moto, SQLite), JSON Stream + Timestamp with gzip (or zstd,
+// or none: --compression), timed and
 // its worker's peak RSS read from the kernel; then, on the same data and the same moto bucket, the
 // pipeline an engineer would script instead:
-//   sqlite3 -json <db> "<the same query>" | gzip | aws s3 cp - s3://…
+//   sqlite3 -json <db> "<the same query>" | gzip -6 | aws s3 cp - s3://…   (zstd -3 for zstd, cat for none)
 // Medians of several runs of each, measured side by side in one invocation.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,12 @@ import {
   createCustomerAccount,
   startLocalStack,
 } from '@log-exporter/local-stack';
-import { CLIENT_LOG_FIELDS, createExportInputSchema, windowRecordBounds } from '@log-exporter/schemas';
+import {
+  CLIENT_LOG_FIELDS,
+  type Compression,
+  createExportInputSchema,
+  windowRecordBounds,
+} from '@log-exporter/schemas';
 import { openSqliteStore } from '@log-exporter/store';
 import { generateClientLogs } from '@log-exporter/testing';
 import { ensureBaselineTools } from './baseline-tools';
@@ -93,11 +99,17 @@ export async function benchExport(options: {
   runs?: number;
   /** Skip the baseline (tuning runs): its figures are reported as 0. */
   oursOnly?: boolean;
+  /** Of ours and of the baseline alike (default gzip). */
+  compression?: Compression;
   print: (l: string) => void;
 }): Promise<ExportBenchResult> {
   const { print } = options;
   const runs = options.runs ?? 3;
+  const compression = options.compression ?? 'gzip';
   const tools = ensureBaselineTools(print);
+  // The baseline compresses as the shell would, at the level ours uses.
+  const baselineCompressor = { gzip: 'gzip -6', zstd: `${tools.zstd} -3 -q`, none: 'cat' }[compression];
+  const baselineLabel = { gzip: 'gzip -6', zstd: 'zstd -3', none: 'no compression' }[compression];
   const storePath = await prepareStore(options.records, print);
   const workerMain = buildWorker(print);
 
@@ -130,6 +142,7 @@ export async function benchExport(options: {
         destinationId: destination.id,
         logType: 'client',
         format: 'json-ts',
+        compression,
         folder: 'ours',
       }),
       ORGANIZATION,
@@ -190,11 +203,11 @@ export async function benchExport(options: {
     const query = baselineQuery().replace(/'/g, `'"'"'`);
     for (let run = 1; run <= (options.oursOnly ? 0 : runs); run++) {
       const command =
-        `${tools.sqlite3} -json ${storePath} '${query}' | gzip | ` +
-        `${tools.aws} s3 cp - s3://bench-logs/baseline/run-${run}.json.gz --endpoint-url ${moto.endpoint} --only-show-errors`;
+        `${tools.sqlite3} -json ${storePath} '${query}' | ${baselineCompressor} | ` +
+        `${tools.aws} s3 cp - s3://bench-logs/baseline/run-${run}.json --endpoint-url ${moto.endpoint} --only-show-errors`;
       const seconds = await runBaseline(command, env);
       baselineSeconds.push(seconds);
-      print(`  baseline (sqlite3 -json | gzip | aws s3 cp), run ${run}: ${seconds.toFixed(2)} s`);
+      print(`  baseline (sqlite3 -json | ${baselineLabel} | aws s3 cp), run ${run}: ${seconds.toFixed(2)} s`);
     }
     const baselineBytes = options.oursOnly
       ? 0
@@ -207,7 +220,7 @@ export async function benchExport(options: {
               '--bucket',
               'bench-logs',
               '--key',
-              'baseline/run-1.json.gz',
+              'baseline/run-1.json',
               '--endpoint-url',
               moto.endpoint,
               '--query',

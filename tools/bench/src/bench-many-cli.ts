@@ -1,6 +1,5 @@
 // `npm run bench:many [-- --exports N --records-per-export M]`: prints the run, then one JSON line:
 // {"exports", "recordsPerExport", "seconds", "windowsPerSec", "peakRssMb", "objects"}.
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { benchManyExports } from './bench-many';
 
 function wholeFlag(argv: readonly string[], flag: string, fallback: number): number {

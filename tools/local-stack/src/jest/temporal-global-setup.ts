@@ -8,7 +8,6 @@ const KEY = '__logExporterTemporalDevServer';
 
 export async function startTemporalForJest(): Promise<void> {
   ensurePythonTools();
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   if (process.env.TEMPORAL_ADDRESS) return;
   const server = await startTemporalDevServer({ port: await freePort() });
   process.env.TEMPORAL_ADDRESS = server.address;
