@@ -291,6 +291,8 @@ describe('an export window under faults', () => {
           AWS_SECRET_ACCESS_KEY: EMULATOR_DUMMY_CREDENTIALS.secretAccessKey,
           EXPORTER_AWS_ACCOUNT_ID: EMULATED_EXPORTER_ACCOUNT_ID,
           EXPORT_SETTLE_DELAY: '0s',
+          // Worker processes of parallel test files side by side: each its own metrics port.
+          WORKER_METRICS_PORT: '0',
           // Two parts of ~23 MiB: five 5 MiB chunks each, two in flight, so while a part's first
           // chunks upload, its cursor is open (the writer waits for a free buffer mid-part).
           EXPORT_PART_MAX_RECORDS: String(PG_RECORDS / 2),

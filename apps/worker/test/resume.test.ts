@@ -96,6 +96,8 @@ describe.each(TEST_DATABASE_KINDS)('on %s', (kind) => {
           AWS_SECRET_ACCESS_KEY: EMULATOR_DUMMY_CREDENTIALS.secretAccessKey,
           EXPORTER_AWS_ACCOUNT_ID: EMULATED_EXPORTER_ACCOUNT_ID,
           EXPORT_SETTLE_DELAY: '0s',
+          // Worker processes of parallel test files side by side: each its own metrics port.
+          WORKER_METRICS_PORT: '0',
           EXPORT_PART_MAX_RECORDS: String(PER_PART),
           EXPORT_PART_CONCURRENCY: '1',
           EXPORT_HEARTBEAT_TIMEOUT: '3s',

@@ -31,6 +31,13 @@ const port = z
   .transform(Number)
   .pipe(z.number().int().min(1).max(65535));
 
+/** A port to listen on, where 0 asks the system for any free one (the process logs which). */
+const listenPort = z
+  .string()
+  .regex(/^\d+$/, 'expected a port number (0: any free port)')
+  .transform(Number)
+  .pipe(z.number().int().min(0).max(65535));
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const commonEnvShape = {
@@ -75,8 +82,8 @@ export const workerEnvSchema = z.object({
    * manifests are written unsigned (the worker warns, and `verify` reports them).
    */
   MANIFEST_SIGNING_KEY: z.string().min(1).optional(),
-  /** Port of the worker's /metrics (Prometheus), /livez and /readyz. */
-  WORKER_METRICS_PORT: port.default(9464),
+  /** Port of the worker's /metrics (Prometheus), /livez and /readyz; 0: any free port (logged). */
+  WORKER_METRICS_PORT: listenPort.default(9464),
   /** Interface of that endpoint; all of them, so Prometheus and the kubelet reach it. */
   WORKER_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
 });

@@ -23,6 +23,11 @@ describe('environment', () => {
     });
   });
 
+  it('takes WORKER_METRICS_PORT=0 as any free port, and refuses what is not a port', () => {
+    expect(parseEnv(workerEnvSchema, { WORKER_METRICS_PORT: '0' }).WORKER_METRICS_PORT).toBe(0);
+    expect(() => parseEnv(workerEnvSchema, { WORKER_METRICS_PORT: '70000' })).toThrow(/WORKER_METRICS_PORT/);
+  });
+
   it('reads TRUST_PROXY as Fastify takes it: a boolean, a hop count, or addresses', () => {
     const admin = (value?: string) =>
       parseEnv(adminEnvSchema, { ADMIN_TOKEN: 'x'.repeat(32), ...(value === undefined ? {} : { TRUST_PROXY: value }) })

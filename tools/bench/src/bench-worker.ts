@@ -49,6 +49,7 @@ export async function startBenchWorker(options: {
       ...process.env,
       ...options.env,
       TEMPORAL_TASK_QUEUE: options.taskQueue,
+      WORKER_METRICS_PORT: '0', // beside a running `npm run dev`, whose worker has 9464
       LOG_LEVEL: process.env.BENCH_WORKER_LOG_LEVEL ?? 'warn',
     },
   });
