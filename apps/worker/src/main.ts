@@ -5,7 +5,14 @@ import { join } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
 import { createExportActivities, createRetentionActivities } from '@log-exporter/activities';
 import { CustomerCredentials, CustomerS3Clients } from '@log-exporter/aws';
-import { EnvError, createLogger, memoryUsageMb, parseEnv, workerEnvSchema } from '@log-exporter/config';
+import {
+  EnvError,
+  createLogger,
+  memoryUsageMb,
+  missingWorkerNodeFlags,
+  parseEnv,
+  workerEnvSchema,
+} from '@log-exporter/config';
 import { SigningKeyError, parseSigningKey } from '@log-exporter/manifests';
 import { openStore } from '@log-exporter/store';
 import { createExportMetrics, startTelemetryServer, startTracingFromEnv } from '@log-exporter/telemetry';
@@ -104,6 +111,13 @@ async function main(): Promise<void> {
     },
     'worker started',
   );
+  const missingFlags = missingWorkerNodeFlags();
+  if (missingFlags.length > 0) {
+    logger.warn(
+      { missingFlags },
+      `started without ${missingFlags.join(' ')} (see the worker's README): memory may peak ~90 MB higher per export`,
+    );
+  }
   try {
     await worker.run();
   } finally {

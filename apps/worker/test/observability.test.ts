@@ -6,6 +6,7 @@ import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { WORKER_NODE_FLAGS } from '@log-exporter/config';
 import { runExportWindow } from '@log-exporter/client';
 import {
   DATA_DIR,
@@ -55,24 +56,29 @@ it('exports a window, then serves metrics equal to its manifest and probes that 
   const store = await openStore(databaseUrl);
   const metricsPort = await freePort();
   const taskQueue = `observability-${process.pid}-${Date.now()}`;
-  const worker = startService('worker', process.execPath, [join(REPO_ROOT, 'apps', 'worker', 'dist', 'main.js')], {
-    logFile: join(DATA_DIR, 'test', `observability-${process.pid}.log`),
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      DATABASE_URL: databaseUrl,
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_ACCESS_KEY_ID: EMULATOR_DUMMY_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: EMULATOR_DUMMY_CREDENTIALS.secretAccessKey,
-      EXPORTER_AWS_ACCOUNT_ID: EMULATED_EXPORTER_ACCOUNT_ID,
-      EXPORT_SETTLE_DELAY: '0s',
-      MANIFEST_SIGNING_KEY: generateSigningKey(),
-      WORKER_METRICS_PORT: String(metricsPort),
-      WORKER_METRICS_HOST: '127.0.0.1',
-      LOG_LEVEL: 'info',
+  const worker = startService(
+    'worker',
+    process.execPath,
+    [...WORKER_NODE_FLAGS, join(REPO_ROOT, 'apps', 'worker', 'dist', 'main.js')],
+    {
+      logFile: join(DATA_DIR, 'test', `observability-${process.pid}.log`),
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        DATABASE_URL: databaseUrl,
+        AWS_ENDPOINT_URL: moto.endpoint,
+        AWS_ACCESS_KEY_ID: EMULATOR_DUMMY_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: EMULATOR_DUMMY_CREDENTIALS.secretAccessKey,
+        EXPORTER_AWS_ACCOUNT_ID: EMULATED_EXPORTER_ACCOUNT_ID,
+        EXPORT_SETTLE_DELAY: '0s',
+        MANIFEST_SIGNING_KEY: generateSigningKey(),
+        WORKER_METRICS_PORT: String(metricsPort),
+        WORKER_METRICS_HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+      },
     },
-  });
+  );
   const url = `http://127.0.0.1:${metricsPort}`;
   const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS! });
   const until = async (what: string, done: () => Promise<boolean>) => {

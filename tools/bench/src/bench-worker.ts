@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
+import { WORKER_NODE_FLAGS } from '@log-exporter/config';
 import { DATA_DIR, REPO_ROOT, type Service, startService, waitUntil } from '@log-exporter/local-stack';
 
 /** Builds the worker exactly as `nx build worker` does and returns its entry point. */
@@ -42,7 +43,7 @@ export async function startBenchWorker(options: {
 }): Promise<BenchWorker> {
   // BENCH_WORKER_NODE_ARGS: extra node arguments for the worker, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
   const nodeArgs = (process.env.BENCH_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const service = startService('worker', process.execPath, [...nodeArgs, options.workerMain], {
+  const service = startService('worker', process.execPath, [...WORKER_NODE_FLAGS, ...nodeArgs, options.workerMain], {
     logFile: join(DATA_DIR, 'bench', options.logName),
     cwd: REPO_ROOT,
     env: {

@@ -109,13 +109,16 @@ bucket, one window (a UTC day, or an hour) at a time. This page shows exactly wh
 - Compression: gzip (default), zstd or none. Compressed files are stored as such
   (\`application/gzip\`, \`application/zstd\`), so what you download is exactly what the manifest's
   SHA-256 describes.
-  - gzip: level 6, one gzip member; every tool reads it (\`gzip\`/\`zcat\`, Python's \`gzip\`, Java's
-    \`GZIPInputStream\`, Athena, Spark, DuckDB, BigQuery).
-  - zstd: level 3 (as \`zstd -3\`), one frame with a content checksum; about the size of gzip in
-    about 60% of the compression time (78 MB of generated \`json-ts\` lines: gzip 13.8 MB in 2.3 s,
-    zstd 14.1 MB in 1.3 s, one core). Read by the \`zstd\` command (\`zstd -dc file.zst\`), Python's \`zstandard\` (and
-    \`compression.zstd\` from Python 3.14), Node.js 22.15+ \`zlib\`, DuckDB (\`read_csv\` /
-    \`read_json\` detect \`.zst\`), Athena and Spark (\`.zst\` is a known text-file codec).
+  - gzip: one gzip member, about the size \`gzip -6\` makes of the same text (within 2%);
+    every tool reads it (\`gzip\`/\`zcat\`, Python's \`gzip\`, Java's \`GZIPInputStream\`, Athena,
+    Spark, DuckDB, BigQuery). We compress it on several cores at once, in 512 KiB pieces each primed
+    with the text before it (as \`pigz\` does); the file is an ordinary single-member gzip.
+  - zstd: level 3 (as \`zstd -3\`), one frame with a content checksum, compressed by zstd's own
+    worker threads; about the size of gzip for about a third of its CPU. Read by the \`zstd\`
+    command (\`zstd -dc file.zst\`), Python's \`zstandard\` (and \`compression.zstd\` from Python
+    3.14), Node.js 22.15+ \`zlib\`, DuckDB (\`read_csv\` / \`read_json\` detect \`.zst\`), Athena and
+    Spark (\`.zst\` is a known text-file codec).
+  - Compressed output is deterministic: the same records give the same bytes on every run.
 
 | format | extension | with gzip | with zstd |
 |---|---|---|---|

