@@ -1,9 +1,11 @@
 // Wiring of the export worker: the workflows and the activities on one task queue. Used by
 // main.ts with real dependencies and by the integration tests with test ones.
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { ExportActivities, RetentionActivities } from '@log-exporter/schemas';
+import { type ExportActivities, type RetentionActivities, WORKER_DEFAULTS } from '@log-exporter/schemas';
 import type { Tracing } from '@log-exporter/telemetry';
 import { tracingWorkerOptions } from './worker-telemetry';
+
+export type WorkerLimits = { -readonly [K in keyof typeof WORKER_DEFAULTS]: number };
 
 export interface ExportWorkerOptions {
   connection: NativeConnection;
@@ -15,7 +17,8 @@ export interface ExportWorkerOptions {
   workflowBundlePath?: string;
   /** Time running activities get to finish after a shutdown signal. */
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
-  maxConcurrentActivityTaskExecutions?: number;
+  /** How much the worker takes on at once; WORKER_DEFAULTS where absent. */
+  limits?: Partial<WorkerLimits>;
   /** Where workflow and activity spans go; absent, tracing is off (the interceptors stay). */
   tracing?: Tracing;
 }
@@ -26,6 +29,7 @@ export function workflowsPath(): string {
 }
 
 export async function createExportWorker(options: ExportWorkerOptions): Promise<Worker> {
+  const limits: WorkerLimits = { ...WORKER_DEFAULTS, ...options.limits };
   const { interceptors, sinks } = tracingWorkerOptions(options.tracing, options.workflowBundlePath !== undefined);
   return Worker.create({
     connection: options.connection,
@@ -39,6 +43,9 @@ export async function createExportWorker(options: ExportWorkerOptions): Promise<
     interceptors,
     sinks,
     shutdownGraceTime: options.shutdownGraceTime ?? '30 seconds',
-    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 8,
+    maxCachedWorkflows: limits.maxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: limits.maxConcurrentWorkflowTasks,
+    maxConcurrentActivityTaskExecutions: limits.maxConcurrentActivities,
+    maxConcurrentLocalActivityExecutions: limits.maxConcurrentLocalActivities,
   });
 }

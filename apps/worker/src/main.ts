@@ -82,6 +82,12 @@ async function main(): Promise<void> {
     activities: { ...activities, ...retentionActivities },
     ...(existsSync(bundle) ? { workflowBundlePath: bundle } : {}),
     ...(tracing ? { tracing } : {}),
+    limits: {
+      maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+      maxConcurrentWorkflowTasks: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+      maxConcurrentActivities: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
+      maxConcurrentLocalActivities: env.WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES,
+    },
   });
   const telemetry = await startTelemetryServer({
     host: env.WORKER_METRICS_HOST,

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import { createLogger } from '@log-exporter/config';
+import { createLogger, withWorkerNodeFlags } from '@log-exporter/config';
 import { type ManifestSigningKey, generateSigningKey, parseSigningKey } from '@log-exporter/manifests';
 import {
   type ExportSettings,
@@ -28,11 +28,15 @@ import {
   EMULATOR_DUMMY_CREDENTIALS,
   type DatabaseKind,
   type MotoServer,
+  DATA_DIR,
+  REPO_ROOT,
+  type Service,
   TEMPORAL_BIN,
   createTestDatabase,
   createCustomerAccount,
   freePort,
   startMotoServer,
+  startService,
 } from '@log-exporter/local-stack';
 import {
   type CreateExportInput,
@@ -248,4 +252,41 @@ export async function firstScheduledWorkflow(client: Client, scheduleId: string)
     if (Date.now() > deadline) throw new Error(`schedule ${scheduleId} started nothing in 60 s`);
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
+}
+
+/**
+ * The worker app itself (src/main.ts) in a process of its own, on the test's database and moto,
+ * configured by its environment as in production; `env` adds to or overrides the test defaults.
+ */
+export function startWorkerProcess(options: {
+  name: string;
+  taskQueue: string;
+  databaseUrl: string;
+  moto: MotoServer;
+  env?: NodeJS.ProcessEnv;
+}): Service {
+  return startService(
+    'worker',
+    join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+    [join(REPO_ROOT, 'apps', 'worker', 'src', 'main.ts')],
+    {
+      logFile: join(DATA_DIR, 'test', `${options.name}-${process.pid}.log`),
+      cwd: REPO_ROOT,
+      env: withWorkerNodeFlags({
+        ...process.env,
+        TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
+        TEMPORAL_TASK_QUEUE: options.taskQueue,
+        DATABASE_URL: options.databaseUrl,
+        AWS_ENDPOINT_URL: options.moto.endpoint,
+        AWS_ACCESS_KEY_ID: EMULATOR_DUMMY_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: EMULATOR_DUMMY_CREDENTIALS.secretAccessKey,
+        EXPORTER_AWS_ACCOUNT_ID: EMULATED_EXPORTER_ACCOUNT_ID,
+        EXPORT_SETTLE_DELAY: '0s',
+        // Worker processes of parallel test files side by side: each its own metrics port.
+        WORKER_METRICS_PORT: '0',
+        LOG_LEVEL: 'info',
+        ...options.env,
+      }),
+    },
+  );
 }

@@ -2,30 +2,31 @@
 // whose upload Temporal recorded as completed before the kill are not uploaded again; the others
 // are; and the window's objects hold every record exactly once. The worker is the real app, in a
 // process of its own, on each database backend.
-import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { s3BucketReader } from '@log-exporter/aws';
 import { startExportWindow } from '@log-exporter/client';
 import { generateSigningKey, parseSigningKey, verifyExportedFiles } from '@log-exporter/manifests';
 import {
-  DATA_DIR,
-  EMULATED_EXPORTER_ACCOUNT_ID,
-  EMULATOR_DUMMY_CREDENTIALS,
   type MotoServer,
-  REPO_ROOT,
   type Service,
   TEST_DATABASE_KINDS,
   type TestDatabase,
   createTestDatabase,
   listKeys,
   readObject,
-  startService,
 } from '@log-exporter/local-stack';
 import type { ClientLogRecord, ExportWindowResult } from '@log-exporter/schemas';
 import { openStore, type Store } from '@log-exporter/store';
 import { generateClientLogs } from '@log-exporter/testing';
-import { type TestWorker, createExport, onboardCustomer, startMoto, startTestWorker } from './harness';
+import {
+  type TestWorker,
+  createExport,
+  onboardCustomer,
+  startMoto,
+  startTestWorker,
+  startWorkerProcess,
+} from './harness';
 
 const WINDOW = { start: '2026-11-12T00:00:00Z', end: '2026-11-13T00:00:00Z' };
 const SIGNING_KEY = generateSigningKey();
@@ -78,34 +79,19 @@ describe.each(TEST_DATABASE_KINDS)('on %s', (kind) => {
     await moto?.stop();
   });
 
-  function startWorkerProcess(taskQueue: string, name: string): Service {
-    const worker = startService(
-      'worker',
-      join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
-      [join(REPO_ROOT, 'apps', 'worker', 'src', 'main.ts')],
-      {
-        logFile: join(DATA_DIR, 'test', `resume-${kind}-${process.pid}-${name}.log`),
-        cwd: REPO_ROOT,
-        env: {
-          ...process.env,
-          TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
-          TEMPORAL_TASK_QUEUE: taskQueue,
-          DATABASE_URL: database.url,
-          AWS_ENDPOINT_URL: moto.endpoint,
-          AWS_ACCESS_KEY_ID: EMULATOR_DUMMY_CREDENTIALS.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: EMULATOR_DUMMY_CREDENTIALS.secretAccessKey,
-          EXPORTER_AWS_ACCOUNT_ID: EMULATED_EXPORTER_ACCOUNT_ID,
-          EXPORT_SETTLE_DELAY: '0s',
-          // Worker processes of parallel test files side by side: each its own metrics port.
-          WORKER_METRICS_PORT: '0',
-          EXPORT_PART_MAX_RECORDS: String(PER_PART),
-          EXPORT_PART_CONCURRENCY: '1',
-          EXPORT_HEARTBEAT_TIMEOUT: '3s',
-          MANIFEST_SIGNING_KEY: SIGNING_KEY,
-          LOG_LEVEL: 'info',
-        },
+  function startResumeWorker(taskQueue: string, name: string): Service {
+    const worker = startWorkerProcess({
+      name: `resume-${kind}-${name}`,
+      taskQueue,
+      databaseUrl: database.url,
+      moto,
+      env: {
+        EXPORT_PART_MAX_RECORDS: String(PER_PART),
+        EXPORT_PART_CONCURRENCY: '1',
+        EXPORT_HEARTBEAT_TIMEOUT: '3s',
+        MANIFEST_SIGNING_KEY: SIGNING_KEY,
       },
-    );
+    });
     workers.push(worker);
     return worker;
   }
@@ -118,7 +104,7 @@ describe.each(TEST_DATABASE_KINDS)('on %s', (kind) => {
     const config = await createExport(store, destination, { logType: 'client', format: 'json', folder: 'client' });
     const taskQueue = `resume-${kind}-${process.pid}-${Date.now()}`;
 
-    const first = startWorkerProcess(taskQueue, 'first');
+    const first = startResumeWorker(taskQueue, 'first');
     const started = await startExportWindow(client.client, {
       exportId: config.id,
       windowStart: WINDOW.start,
@@ -136,7 +122,7 @@ describe.each(TEST_DATABASE_KINDS)('on %s', (kind) => {
     const beforeKill = uploadsIn(first.logFile);
     expect(beforeKill.length).toBeLessThan(RECORDS / PER_PART);
 
-    const second = startWorkerProcess(taskQueue, 'second');
+    const second = startResumeWorker(taskQueue, 'second');
     const result = (await started.handle.result()) as ExportWindowResult;
     await second.stop();
 

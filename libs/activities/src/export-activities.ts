@@ -37,7 +37,7 @@ import {
   formatMicrosIso,
 } from '@log-exporter/schemas';
 import { type Store, type WindowScope, countUndelivered } from '@log-exporter/store';
-import { encodeToStream, type EncodeStats, type LogRecord } from '@log-exporter/formats';
+import { type EncodeStats, type RecordBatches, databaseLineSpec, encodeToStream } from '@log-exporter/formats';
 import {
   type CustomerCredentials,
   type CustomerRole,
@@ -333,21 +333,21 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
         const s3 = deps.s3.forRole(role, resolved.region);
         const scope = scopeOf(resolved, part.ingested);
         const range = { after: part.after, until: part.until };
-        const pages: AsyncIterable<readonly LogRecord[]> =
-          resolved.logType === 'client'
+        const encoding = {
+          logType: resolved.logType,
+          format: resolved.format,
+          exclude: resolved.exclude as FieldGroup[],
+          compression: resolved.compression,
+        };
+        // JSON lines come written by the database where it can write them; records otherwise.
+        const lineSpec = databaseLineSpec(encoding);
+        const pages: RecordBatches = lineSpec
+          ? store.logs.jsonLinePages(resolved.logType, scope, range, lineSpec)
+          : resolved.logType === 'client'
             ? store.logs.clientLogPages(scope, range)
             : store.logs.auditLogPages(scope, range);
         const stats: EncodeStats = { records: 0 };
-        const body = encodeToStream(
-          pages,
-          {
-            logType: resolved.logType,
-            format: resolved.format,
-            exclude: resolved.exclude as FieldGroup[],
-            compression: resolved.compression,
-          },
-          stats,
-        );
+        const body = encodeToStream(pages, encoding, stats);
         const context = Context.current();
         const startedAt = performance.now();
         let bytesSent = 0;

@@ -1,7 +1,13 @@
 // Environment variables of the worker and the admin app (README, Environment), parsed with zod at
 // start-up. A bad value stops the process with a message naming the variable and the value.
 import { z } from 'zod';
-import { DEFAULT_TASK_QUEUE, EXPORT_DEFAULTS, awsAccountIdSchema, awsRegionSchema } from '@log-exporter/schemas';
+import {
+  DEFAULT_TASK_QUEUE,
+  EXPORT_DEFAULTS,
+  WORKER_DEFAULTS,
+  awsAccountIdSchema,
+  awsRegionSchema,
+} from '@log-exporter/schemas';
 
 const hostPort = z
   .string()
@@ -86,6 +92,16 @@ export const workerEnvSchema = z.object({
   WORKER_METRICS_PORT: listenPort.default(9464),
   /** Interface of that endpoint; all of them, so Prometheus and the kubelet reach it. */
   WORKER_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
+  /** Workflows kept in memory between their tasks (others replay from history when they next run). */
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt.default(WORKER_DEFAULTS.maxCachedWorkflows),
+  /** Workflow tasks run at once. */
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: positiveInt
+    .pipe(z.number().min(2, 'expected at least 2 (the SDK needs one for its sticky queue)'))
+    .default(WORKER_DEFAULTS.maxConcurrentWorkflowTasks),
+  /** Activities (part uploads, plans, manifests) run at once. */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(WORKER_DEFAULTS.maxConcurrentActivities),
+  /** Local activities run at once. */
+  WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: positiveInt.default(WORKER_DEFAULTS.maxConcurrentLocalActivities),
 });
 export type WorkerEnv = z.output<typeof workerEnvSchema>;
 

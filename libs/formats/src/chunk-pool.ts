@@ -3,7 +3,7 @@
 /**
  * Where encoded chunks come from. The compressor hands each chunk back once zlib has consumed it,
  * so a window reuses a few chunks instead of allocating (and leaving V8 to collect) one per
- * 512 KiB of text: that garbage, held until the next GC, was most of a worker's memory.
+ * 2 MiB of text: that garbage, held until the next GC, was most of a worker's memory.
  */
 export class ChunkPool {
   private readonly free: Buffer[] = [];

@@ -1,5 +1,5 @@
-// Compression on every core, with output that is one ordinary stream: a single gzip member (RFC
-// 1952) or a single zstd frame (RFC 8878), the same bytes for the same records on every run.
+// Compression with output that is one ordinary stream, a single gzip member (RFC 1952) or a
+// single zstd frame (RFC 8878), the same bytes for the same records on every run; gzip on every core.
 //
 // gzip is written the way pigz writes it. Each encoded chunk is deflated on its own thread of
 // libuv's pool, primed with the last 32 KiB of the chunk before it as its dictionary (all that
@@ -9,8 +9,9 @@
 // Hand-written because no library does this on Node's own zlib, and it is the hot path: zlib's
 // one-shot calls already run on the thread pool, so this file only orders them.
 //
-// zstd is libzstd's own multi-threaded mode (ZSTD_c_nbWorkers), built into Node 24: one frame,
-// whose bytes libzstd guarantees do not depend on the number of workers.
+// zstd is one stream on one thread of the pool: it compresses several times faster than gzip, so
+// one thread keeps up with encoding. (libzstd's own worker threads, ZSTD_c_nbWorkers, crash Node
+// 24.21's ZstdCompress stream with ERR_STREAM_PUSH_AFTER_EOF on large inputs: not used.)
 import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
@@ -29,7 +30,7 @@ export const GZIP_LEVEL = 5;
 export const ZSTD_LEVEL = 3;
 
 /**
- * Chunks compressed at once (gzip) and libzstd's worker threads (zstd): one per core, at least two.
+ * gzip chunks compressed at once: one per core, at least two.
  * More would only queue on the thread pool (4 threads by default) and hold more memory.
  */
 export const COMPRESSION_THREADS = Math.max(2, availableParallelism());
@@ -97,17 +98,16 @@ export async function* gzipInParallel(chunks: AsyncGenerator<Buffer>, pool: Chun
 }
 
 /**
- * One zstd frame of the chunks, compressed by libzstd's worker threads, with a content checksum
+ * One zstd frame of the chunks, with a content checksum
  * (a damaged file fails to decompress). zlib copies what it compresses: once it has consumed a
  * chunk (the write callback), the chunk goes back to the pool, which bounds how far encoding runs
  * ahead (backpressure).
  */
-export function zstdInParallel(chunks: AsyncGenerator<Buffer>, pool: ChunkPool): Readable {
+export function zstdStream(chunks: AsyncGenerator<Buffer>, pool: ChunkPool): Readable {
   const compressor = createZstdCompress({
     params: {
       [zlibConstants.ZSTD_c_compressionLevel]: ZSTD_LEVEL,
       [zlibConstants.ZSTD_c_checksumFlag]: 1,
-      [zlibConstants.ZSTD_c_nbWorkers]: COMPRESSION_THREADS,
     },
     chunkSize: 256 * 1024,
     writableHighWaterMark: STAGE_BUFFER,

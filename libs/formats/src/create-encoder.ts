@@ -55,3 +55,22 @@ export function createRecordEncoder(options: EncodingOptions): RecordEncoder {
     line: apply === null ? line : (record) => line(apply(record)),
   };
 }
+
+/** What a database needs to write an export's lines itself (see the store's json-lines.ts). */
+export interface DatabaseLineSpec {
+  fields: readonly string[];
+  /** Field whose value, then a space, starts each line (JSON Stream + Timestamp); null for none. */
+  prefixField: string | null;
+}
+
+/**
+ * The fields and prefix for the database to write this export's lines as JSON text, or null when
+ * the worker must encode each record (CSV, Apache, and exclusions that rewrite values).
+ */
+export function databaseLineSpec(options: EncodingOptions): DatabaseLineSpec | null {
+  const { logType, format, exclude } = options;
+  if (format !== 'json' && format !== 'json-ts') return null;
+  const projection = createProjection(logType, format, exclude);
+  if (projection.apply !== null) return null;
+  return { fields: projection.fields, prefixField: format === 'json-ts' ? eventTimeField(logType) : null };
+}

@@ -30,6 +30,24 @@ export const EXPORT_DEFAULTS = {
   heartbeatIntervalMs: 5_000,
 } as const;
 
+/**
+ * How much one worker process takes on at once (the WORKER_MAX_* environment). Sized for the
+ * midnight burst, when every daily export's window starts in the same minutes: thousands of small
+ * workflows. Each cached workflow holds its state in the worker's memory; the SDK's own default
+ * cache grows with the machine's memory (thousands on a large one), which is what let a burst take
+ * the worker past 600 MB. Evicted workflows replay from their history when they next run.
+ */
+export const WORKER_DEFAULTS = {
+  /** WORKER_MAX_CACHED_WORKFLOWS */
+  maxCachedWorkflows: 250,
+  /** WORKER_MAX_CONCURRENT_WORKFLOW_TASKS */
+  maxConcurrentWorkflowTasks: 20,
+  /** WORKER_MAX_CONCURRENT_ACTIVITIES: uploads, plans and manifests running at once. */
+  maxConcurrentActivities: 8,
+  /** WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES */
+  maxConcurrentLocalActivities: 20,
+} as const;
+
 /** S3's limits on multipart uploads: chunks of at least 5 MiB (but the last), at most 10,000 chunks. */
 export const S3_MIN_CHUNK_BYTES = 5 * MiB;
 export const S3_MAX_CHUNKS = 10_000;

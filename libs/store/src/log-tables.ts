@@ -13,6 +13,8 @@ export interface LogTable {
   select: string;
   /** The output fields, in the order of `select`. */
   fields: readonly string[];
+  /** Fields stored as floating-point numbers (the rest are text or integers). */
+  floatFields: readonly string[];
 }
 
 export const quote = (name: string) => `"${name}"`;
@@ -26,6 +28,7 @@ export const CLIENT_TABLE: LogTable = {
     f === 'repository' ? `namespace || '/' || repository AS repository` : quote(f),
   ).join(', '),
   fields: CLIENT_LOG_FIELDS,
+  floatFields: ['time_taken'],
 };
 
 export const AUDIT_TABLE: LogTable = {
@@ -35,6 +38,7 @@ export const AUDIT_TABLE: LogTable = {
   id: 'uuid',
   select: AUDIT_LOG_FIELDS.map(quote).join(', '),
   fields: AUDIT_LOG_FIELDS,
+  floatFields: [],
 };
 
 /**

@@ -16,6 +16,7 @@ import type {
   Run,
   RunError,
 } from '@log-exporter/schemas';
+import type { JsonLineSpec } from './json-lines';
 
 export interface NewDestination {
   organization: string;
@@ -142,6 +143,17 @@ export interface LogRepository {
    */
   clientLogPages(scope: WindowScope, range: CursorRange, pageSize?: number): AsyncIterable<ClientLogRecord[]>;
   auditLogPages(scope: WindowScope, range: CursorRange, pageSize?: number): AsyncIterable<AuditLogRecord[]>;
+  /**
+   * The same slice as JSON Stream lines the database writes (see json-lines.ts): each item is a
+   * line, or, for the rare row whose floats the database prints unlike JavaScript, its record.
+   */
+  jsonLinePages(
+    logType: LogType,
+    scope: WindowScope,
+    range: CursorRange,
+    spec: JsonLineSpec,
+    pageSize?: number,
+  ): AsyncIterable<(string | ClientLogRecord | AuditLogRecord)[]>;
 }
 
 /** Deletes log rows past their retention, in bounded batches. */

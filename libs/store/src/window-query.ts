@@ -9,7 +9,10 @@ import type { CursorRange, WindowScope } from './store';
 /** Records read from a cursor per page: small, so a page dies young in the worker's heap. */
 export const DEFAULT_PAGE_SIZE = 500;
 
-export type WindowQueryShape = { kind: 'rows' } | { kind: 'count' } | { kind: 'cursor'; offset: number };
+export type WindowQueryShape =
+  | { kind: 'rows'; /** SELECT list instead of the table's records (JSON lines). */ select?: string }
+  | { kind: 'count' }
+  | { kind: 'cursor'; offset: number };
 
 export function windowQuery(
   scope: WindowScope,
@@ -49,6 +52,6 @@ export function windowQuery(
     case 'cursor':
       return `SELECT ${t.time} AS at, ${t.id} AS id ${from} ${order} LIMIT 1 OFFSET ${binder.bind(shape.offset)}`;
     case 'rows':
-      return `SELECT ${t.select} ${from} ${order}`;
+      return `SELECT ${shape.select ?? t.select} ${from} ${order}`;
   }
 }

@@ -111,10 +111,10 @@ bucket, one window (a UTC day, or an hour) at a time. This page shows exactly wh
   SHA-256 describes.
   - gzip: one gzip member, about the size \`gzip -6\` makes of the same text (within 2%);
     every tool reads it (\`gzip\`/\`zcat\`, Python's \`gzip\`, Java's \`GZIPInputStream\`, Athena,
-    Spark, DuckDB, BigQuery). We compress it on several cores at once, in 512 KiB pieces each primed
+    Spark, DuckDB, BigQuery). We compress it on several cores at once, in 2 MiB pieces each primed
     with the text before it (as \`pigz\` does); the file is an ordinary single-member gzip.
-  - zstd: level 3 (as \`zstd -3\`), one frame with a content checksum, compressed by zstd's own
-    worker threads; about the size of gzip for about a third of its CPU. Read by the \`zstd\`
+  - zstd: level 3 (as \`zstd -3\`), one frame with a content checksum; about the size of
+    gzip for about a third of its CPU. Read by the \`zstd\`
     command (\`zstd -dc file.zst\`), Python's \`zstandard\` (and \`compression.zstd\` from Python
     3.14), Node.js 22.15+ \`zlib\`, DuckDB (\`read_csv\` / \`read_json\` detect \`.zst\`), Athena and
     Spark (\`.zst\` is a known text-file codec).

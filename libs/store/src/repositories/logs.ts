@@ -4,6 +4,7 @@ import {
   type AuditLogIngestRecord,
   type AuditLogRecord,
   type ClientLogRecord,
+  type LogType,
   type RecordCursor,
   splitRepositoryPath,
 } from '@log-exporter/schemas';
@@ -15,6 +16,7 @@ import {
   type LogTable,
   recordBuilder,
 } from '../log-tables';
+import { type JsonLineSpec, jsonLineSelect, parseFallbackRow } from '../json-lines';
 import type { SqlDriver } from '../sql-driver';
 import type { CursorRange, InsertResult, LogRepository, WindowScope } from '../store';
 import { DEFAULT_PAGE_SIZE, windowQuery } from '../window-query';
@@ -115,14 +117,30 @@ export class Logs implements LogRepository {
     return this.pages(scope, range, pageSize, this.buildAudit);
   }
 
+  jsonLinePages(
+    logType: LogType,
+    scope: WindowScope,
+    range: CursorRange,
+    spec: JsonLineSpec,
+    pageSize = DEFAULT_PAGE_SIZE,
+  ): AsyncIterable<(string | ClientLogRecord | AuditLogRecord)[]> {
+    const table = logType === 'client' ? CLIENT_TABLE : AUDIT_TABLE;
+    const build = logType === 'client' ? this.buildClient : this.buildAudit;
+    const select = jsonLineSelect(table, spec, this.db.kind);
+    const line = (row: readonly unknown[]) =>
+      row[0] !== null ? (row[0] as string) : build(parseFallbackRow(table, row[1] as string));
+    return this.pages(scope, range, pageSize, line, select);
+  }
+
   private async *pages<R>(
     scope: WindowScope,
     range: CursorRange,
     pageSize: number,
     build: (row: readonly unknown[]) => R,
+    select?: string,
   ): AsyncGenerator<R[]> {
     const b = this.db.binder();
-    const sql = windowQuery(scope, range, { kind: 'rows' }, b);
+    const sql = windowQuery(scope, range, select === undefined ? { kind: 'rows' } : { kind: 'rows', select }, b);
     for await (const rows of this.db.streamRows(sql, b.values, pageSize)) yield rows.map(build);
   }
 }

@@ -4,6 +4,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { JSON_NUMBER_FUNCTION, jsonNumber } from '../json-lines';
 import type { SqlBinder, SqlDriver, SqlExecutor } from '../sql-driver';
 
 export interface SqliteDriverOptions {
@@ -137,6 +138,7 @@ class SqliteDriver extends SqliteExecutor implements SqlDriver {
    */
   private async *steppedRows(sql: string, values: readonly unknown[], pageSize: number): AsyncGenerator<unknown[][]> {
     const reader = new Database(this.path, { readonly: true, fileMustExist: true });
+    registerFunctions(reader);
     reader.pragma('busy_timeout = 10000');
     const rows = reader
       .prepare(sql)
@@ -180,9 +182,15 @@ class SqliteDriver extends SqliteExecutor implements SqlDriver {
 export function openSqliteDriver(options: SqliteDriverOptions): SqlDriver {
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path);
+  registerFunctions(db);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 10000');
   db.pragma('foreign_keys = ON');
   return new SqliteDriver(db, options.path);
+}
+
+/** The SQL functions our queries call (json-lines.ts). */
+function registerFunctions(db: Database.Database): void {
+  db.function(JSON_NUMBER_FUNCTION, { deterministic: true }, jsonNumber);
 }
