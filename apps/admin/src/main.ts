@@ -20,7 +20,11 @@ async function main(): Promise<void> {
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
     uiUrl: env.TEMPORAL_UI_URL,
-    schedule: { runAt: env.EXPORT_SCHEDULE_AT, catchupWindowMs: env.EXPORT_SCHEDULE_CATCHUP },
+    schedule: {
+      runAt: env.EXPORT_SCHEDULE_AT,
+      catchupWindowMs: env.EXPORT_SCHEDULE_CATCHUP,
+      spreadMs: env.EXPORT_SCHEDULE_SPREAD,
+    },
     backfillConcurrency: env.BACKFILL_CONCURRENCY,
   });
   const credentials = new CustomerCredentials({

@@ -221,6 +221,7 @@ describe.each(TEST_DATABASE_KINDS)('late records on %s', (kind) => {
       taskQueue: worker.taskQueue,
       runAt: { hour: 0, minute: 45 },
       catchupWindowMs: 86_400_000,
+      spreadMs: 0,
     };
     for (const [config, ids, lateIds] of [
       [clientExport, first.client, late.client],

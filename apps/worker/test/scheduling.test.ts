@@ -43,7 +43,12 @@ describe.each(TEST_DATABASE_KINDS)('on %s', (kind) => {
     moto = await startMoto();
     db = await openTestStore(kind);
     worker = await startTestWorker({ store: db.store, moto });
-    schedules = { taskQueue: worker.taskQueue, runAt: { hour: 0, minute: 45 }, catchupWindowMs: 3 * 86_400_000 };
+    schedules = {
+      taskQueue: worker.taskQueue,
+      runAt: { hour: 0, minute: 45 },
+      catchupWindowMs: 3 * 86_400_000,
+      spreadMs: 0,
+    };
     const yesterday = previousWindow('daily', windowContaining('daily', Date.now()));
     for (const [i, window] of [
       ...windowsStartingBetween('daily', '2026-11-01', '2026-11-10'),

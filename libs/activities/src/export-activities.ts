@@ -330,7 +330,6 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
         const log = activityLogger(resolved.exportId, resolved.window.start).child({ part: part.partNumber });
         const destination = await loadDestination(resolved.destinationId, resolved.exportId);
         const role = roleOf(destination);
-        const s3 = deps.s3.forRole(role, resolved.region);
         const scope = scopeOf(resolved, part.ingested);
         const range = { after: part.after, until: part.until };
         const encoding = {
@@ -357,19 +356,21 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
             log.debug({ records: stats.records, bytesSent, memoryMb: memoryUsageMb() }, 'part progress');
         }, settings.heartbeatIntervalMs);
         try {
-          const written = await writeObjectStream(
-            s3,
-            { bucket: resolved.bucket, key: part.key, region: resolved.region, roleArn: resolved.roleArn },
-            body,
-            {
-              contentType: contentTypeFor(resolved.format, resolved.compression),
-              partSize: settings.uploadPartSize,
-              queueSize: settings.uploadQueueSize,
-              signal: context.cancellationSignal,
-              onProgress: (sent) => {
-                bytesSent = sent;
+          const written = await deps.s3.use(role, resolved.region, (s3) =>
+            writeObjectStream(
+              s3,
+              { bucket: resolved.bucket, key: part.key, region: resolved.region, roleArn: resolved.roleArn },
+              body,
+              {
+                contentType: contentTypeFor(resolved.format, resolved.compression),
+                partSize: settings.uploadPartSize,
+                queueSize: settings.uploadQueueSize,
+                signal: context.cancellationSignal,
+                onProgress: (sent) => {
+                  bytesSent = sent;
+                },
               },
-            },
+            ),
           );
           log.info({ key: written.key, records: stats.records, bytes: written.bytes }, 'uploaded part');
           metrics.partUploaded(resolved, {
@@ -413,13 +414,14 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
           deps.manifestSigningKey ?? null,
         );
         const destination = await loadDestination(resolved.destinationId, resolved.exportId);
-        const s3 = deps.s3.forRole(roleOf(destination), resolved.region);
-        const written = await writeSmallObject(
-          s3,
-          { bucket: resolved.bucket, key: resolved.manifestKey, region: resolved.region, roleArn: resolved.roleArn },
-          serializeManifest(manifest),
-          'application/json',
-          Context.current().cancellationSignal,
+        const written = await deps.s3.use(roleOf(destination), resolved.region, (s3) =>
+          writeSmallObject(
+            s3,
+            { bucket: resolved.bucket, key: resolved.manifestKey, region: resolved.region, roleArn: resolved.roleArn },
+            serializeManifest(manifest),
+            'application/json',
+            Context.current().cancellationSignal,
+          ),
         );
         activityLogger(resolved.exportId, resolved.window.start).info(
           {

@@ -8,6 +8,10 @@
 // - catch-up window (default 3 days): after a Temporal outage, missed days are run on recovery,
 //   each for its own window; older gaps are a backfill.
 // - pauseOnFailure false: a failed window is recorded and retried by the next scheduled run.
+// - spread: every daily export would otherwise fire in the same second (the midnight burst). Each
+//   export's schedule fires at the configured time plus an offset of its own, taken from a hash of
+//   its ID: the same on every reconcile and every deployment, and spread evenly over the spread.
+import { createHash } from 'node:crypto';
 import {
   type Client,
   type ScheduleDescription,
@@ -19,6 +23,7 @@ import {
 import type { Workflow } from '@temporalio/common';
 import {
   type Cadence,
+  EXPORT_DEFAULTS,
   type ExportConfig,
   SCHEDULED_EXPORT_WORKFLOW,
   type ScheduledExportInput,
@@ -31,19 +36,40 @@ export interface ScheduleSettings {
   /** UTC time of day of daily runs; its minute is also the minute of hourly runs. */
   runAt: { hour: number; minute: number };
   catchupWindowMs: number;
+  /** Each export fires at runAt plus its own offset, less than this (0: all at runAt). */
+  spreadMs: number;
 }
 
 export const DEFAULT_SCHEDULE_SETTINGS: Omit<ScheduleSettings, 'taskQueue'> = {
   runAt: { hour: 0, minute: 45 },
   catchupWindowMs: 3 * 24 * 3_600_000,
+  spreadMs: EXPORT_DEFAULTS.scheduleSpreadMs,
 };
+
+/** The export's own offset from runAt, in whole seconds below the spread. */
+export function scheduleOffsetSeconds(exportId: string, spreadMs: number): number {
+  const seconds = Math.floor(spreadMs / 1000);
+  if (seconds <= 0) return 0;
+  return createHash('sha256').update(exportId).digest().readUInt32BE(0) % seconds;
+}
 
 export type ScheduledExport = Pick<ExportConfig, 'id' | 'organization' | 'logType' | 'cadence' | 'enabled'>;
 
-function calendar(cadence: Cadence, runAt: ScheduleSettings['runAt']) {
+function calendar(cadence: Cadence, runAt: ScheduleSettings['runAt'], offsetSeconds: number) {
+  const inHour = runAt.minute * 60 + offsetSeconds;
+  // Past the hour, a run would fire in the next hour (or day) and export another window.
+  if (inHour >= 3_600)
+    throw new Error(`minute ${runAt.minute} plus a spread of ${offsetSeconds} s runs into the next hour`);
+  const minute = Math.floor(inHour / 60);
+  const second = inHour % 60;
   return cadence === 'daily'
-    ? { hour: runAt.hour, minute: runAt.minute, comment: `daily at ${pad(runAt.hour)}:${pad(runAt.minute)} UTC` }
-    : { hour: '*' as const, minute: runAt.minute, comment: `hourly at minute ${runAt.minute}` };
+    ? {
+        hour: runAt.hour,
+        minute,
+        second,
+        comment: `daily at ${pad(runAt.hour)}:${pad(minute)}:${pad(second)} UTC`,
+      }
+    : { hour: '*' as const, minute, second, comment: `hourly at ${pad(minute)}:${pad(second)}` };
 }
 
 function pad(n: number): string {
@@ -61,7 +87,9 @@ export function desiredSchedule(config: ScheduledExport, settings: ScheduleSetti
   const input: ScheduledExportInput = { exportId: config.id };
   return {
     scheduleId: exportScheduleId(config.id),
-    spec: { calendars: [calendar(config.cadence, settings.runAt)] },
+    spec: {
+      calendars: [calendar(config.cadence, settings.runAt, scheduleOffsetSeconds(config.id, settings.spreadMs))],
+    },
     action: {
       type: 'startWorkflow',
       workflowType: SCHEDULED_EXPORT_WORKFLOW,
@@ -83,7 +111,11 @@ export function desiredSchedule(config: ScheduledExport, settings: ScheduleSetti
 
 /** What of a described schedule we manage, in a form two descriptions can be compared by. */
 function signature(description: ScheduleDescription): string {
-  const calendars = (description.spec.calendars ?? []).map((c) => ({ hour: c.hour, minute: c.minute }));
+  const calendars = (description.spec.calendars ?? []).map((c) => ({
+    hour: c.hour,
+    minute: c.minute,
+    second: c.second,
+  }));
   const action = description.action as { workflowType?: string; taskQueue?: string; args?: unknown[] };
   return JSON.stringify({
     calendars,
@@ -100,6 +132,7 @@ function desiredSignature(desired: ExportScheduleOptions): string {
   const calendars = (desired.spec.calendars ?? []).map((c) => ({
     hour: c.hour === '*' ? [{ start: 0, end: 23, step: 1 }] : [{ start: c.hour, end: c.hour, step: 1 }],
     minute: [{ start: c.minute, end: c.minute, step: 1 }],
+    second: [{ start: c.second, end: c.second, step: 1 }],
   }));
   const action = desired.action as { workflowType?: string; taskQueue?: string; args?: unknown[] };
   return JSON.stringify({

@@ -11,6 +11,7 @@ import {
   exportScheduleId,
   reconcileExportSchedules,
   removeExportSchedule,
+  scheduleOffsetSeconds,
 } from '../src';
 
 let connection: Connection;
@@ -29,6 +30,7 @@ const settings: ScheduleSettings = {
   taskQueue: `schedules-test-${randomUUID()}`,
   runAt: { hour: 0, minute: 45 },
   catchupWindowMs: 3 * 86_400_000,
+  spreadMs: 0,
 };
 
 function anExport(overrides: Partial<ScheduledExport> = {}): ScheduledExport {
@@ -61,6 +63,31 @@ describe('export schedules', () => {
     const next = (await describeExportSchedule(client, config.id))!.nextActionTimes[0]!;
     expect(next).toMatch(/T00:45:00\.000Z$/);
     await removeExportSchedule(client, config.id);
+  });
+
+  it('spreads exports over the spread, each at an offset of its own that never changes', async () => {
+    const spread = { ...settings, spreadMs: 10 * 60_000 };
+    const configs = Array.from({ length: 12 }, () => anExport());
+    const offsets = configs.map((c) => scheduleOffsetSeconds(c.id, spread.spreadMs));
+    for (const offset of offsets) expect(offset).toBeGreaterThanOrEqual(0);
+    for (const offset of offsets) expect(offset).toBeLessThan(600);
+    expect(new Set(offsets).size).toBeGreaterThan(6); // 12 IDs over 600 seconds: few can share one
+    expect(configs.map((c) => scheduleOffsetSeconds(c.id, spread.spreadMs))).toEqual(offsets);
+
+    const [daily, hourly] = [configs[0]!, { ...configs[1]!, cadence: 'hourly' as const }];
+    for (const config of [daily, hourly]) {
+      expect(await ensureExportSchedule(client, config, spread)).toBe('created');
+      expect(await ensureExportSchedule(client, config, spread)).toBe('unchanged');
+    }
+    const at = (offset: number) => {
+      const seconds = 45 * 60 + offset;
+      return `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}.000Z`;
+    };
+    const nextDaily = (await describeExportSchedule(client, daily.id))!.nextActionTimes[0]!;
+    expect(nextDaily.endsWith(`T00:${at(offsets[0]!)}`)).toBe(true);
+    const nextHourly = (await describeExportSchedule(client, hourly.id))!.nextActionTimes[0]!;
+    expect(nextHourly.endsWith(`:${at(offsets[1]!)}`)).toBe(true);
+    for (const config of [daily, hourly]) await removeExportSchedule(client, config.id);
   });
 
   it('leaves an equal schedule alone, updates a changed one, pauses a disabled export', async () => {

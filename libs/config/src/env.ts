@@ -105,43 +105,60 @@ export const workerEnvSchema = z.object({
 });
 export type WorkerEnv = z.output<typeof workerEnvSchema>;
 
-export const adminEnvSchema = z.object({
-  ...commonEnvShape,
-  ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters'),
-  ADMIN_PORT: port.default(8080),
-  /** Interface to listen on; loopback unless deployed behind a proxy. */
-  ADMIN_HOST: z.string().min(1).default('127.0.0.1'),
-  /**
-   * Behind a TLS-terminating proxy: trust its X-Forwarded-* headers (Fastify's trustProxy: true,
-   * a hop count, or addresses/CIDRs, comma-separated). Session cookies are then Secure when the
-   * proxy says the request came over https, and rate limits count the client's address.
-   */
-  TRUST_PROXY: z
-    .string()
-    .min(1)
-    .transform((value): boolean | number | string => {
-      if (value === 'true') return true;
-      if (value === 'false') return false;
-      return /^\d+$/.test(value) ? Number(value) : value;
-    })
-    .default(false),
-  /** Where links to workflows point. */
-  TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
-  /** Consecutive failed windows after which an export shows as failing. */
-  EXPORT_FAILING_AFTER: positiveInt.default(3),
-  /** Most windows one backfill request may start. */
-  MAX_BACKFILL_WINDOWS: positiveInt.default(400),
-  /** Public keys that sign manifests, comma-separated (base64 of the raw 32 bytes), newest first. */
-  MANIFEST_PUBLIC_KEYS: z.string().min(1).optional(),
-  /** Largest NDJSON ingest request, in bytes. */
-  INGEST_BODY_LIMIT_BYTES: positiveInt.default(16 * 1024 * 1024),
-  /** UTC time of day of daily exports (its minute: of hourly ones); after the window closes and settles. */
-  EXPORT_SCHEDULE_AT: timeOfDay.default({ hour: 0, minute: 45 }),
-  /** Missed scheduled runs younger than this are run on recovery (each for its own window). */
-  EXPORT_SCHEDULE_CATCHUP: duration.default(3 * 86_400_000),
-  /** Windows a backfill exports at once. */
-  BACKFILL_CONCURRENCY: positiveInt.pipe(z.number().max(32, 'expected at most 32')).default(4),
-});
+export const adminEnvSchema = z
+  .object({
+    ...commonEnvShape,
+    ADMIN_TOKEN: z.string().min(16, 'expected at least 16 characters'),
+    ADMIN_PORT: port.default(8080),
+    /** Interface to listen on; loopback unless deployed behind a proxy. */
+    ADMIN_HOST: z.string().min(1).default('127.0.0.1'),
+    /**
+     * Behind a TLS-terminating proxy: trust its X-Forwarded-* headers (Fastify's trustProxy: true,
+     * a hop count, or addresses/CIDRs, comma-separated). Session cookies are then Secure when the
+     * proxy says the request came over https, and rate limits count the client's address.
+     */
+    TRUST_PROXY: z
+      .string()
+      .min(1)
+      .transform((value): boolean | number | string => {
+        if (value === 'true') return true;
+        if (value === 'false') return false;
+        return /^\d+$/.test(value) ? Number(value) : value;
+      })
+      .default(false),
+    /** Where links to workflows point. */
+    TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
+    /** Consecutive failed windows after which an export shows as failing. */
+    EXPORT_FAILING_AFTER: positiveInt.default(3),
+    /** Most windows one backfill request may start. */
+    MAX_BACKFILL_WINDOWS: positiveInt.default(400),
+    /** Public keys that sign manifests, comma-separated (base64 of the raw 32 bytes), newest first. */
+    MANIFEST_PUBLIC_KEYS: z.string().min(1).optional(),
+    /** Largest NDJSON ingest request, in bytes. */
+    INGEST_BODY_LIMIT_BYTES: positiveInt.default(16 * 1024 * 1024),
+    /** UTC time of day of daily exports (its minute: of hourly ones); after the window closes and settles. */
+    EXPORT_SCHEDULE_AT: timeOfDay.default({ hour: 0, minute: 45 }),
+    /**
+     * Each export's schedule fires at EXPORT_SCHEDULE_AT plus an offset of its own below this (from
+     * a hash of its ID), so the midnight burst of daily exports spreads out. It must end within the
+     * hour (hourly exports fire at that minute of every hour).
+     */
+    EXPORT_SCHEDULE_SPREAD: duration.default(EXPORT_DEFAULTS.scheduleSpreadMs),
+    /** Missed scheduled runs younger than this are run on recovery (each for its own window). */
+    EXPORT_SCHEDULE_CATCHUP: duration.default(3 * 86_400_000),
+    /** Windows a backfill exports at once. */
+    BACKFILL_CONCURRENCY: positiveInt.pipe(z.number().max(32, 'expected at most 32')).default(4),
+  })
+  .superRefine((env, ctx) => {
+    const minutesLeft = 60 - env.EXPORT_SCHEDULE_AT.minute;
+    if (env.EXPORT_SCHEDULE_SPREAD > minutesLeft * 60_000) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['EXPORT_SCHEDULE_SPREAD'],
+        message: `runs past the hour after EXPORT_SCHEDULE_AT's minute ${env.EXPORT_SCHEDULE_AT.minute}: at most ${minutesLeft}m`,
+      });
+    }
+  });
 export type AdminEnv = z.output<typeof adminEnvSchema>;
 
 export class EnvError extends Error {

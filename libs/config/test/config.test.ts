@@ -20,7 +20,23 @@ describe('environment', () => {
       EXPORT_HEARTBEAT_TIMEOUT: 120_000,
       WORKER_METRICS_PORT: 9464,
       WORKER_METRICS_HOST: '0.0.0.0',
+      WORKER_MAX_CACHED_WORKFLOWS: 250,
+      WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 20,
+      WORKER_MAX_CONCURRENT_ACTIVITIES: 8,
+      WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: 20,
     });
+  });
+
+  it('reads the worker limits, and refuses a workflow task slot count the SDK cannot run with', () => {
+    expect(
+      parseEnv(workerEnvSchema, { WORKER_MAX_CACHED_WORKFLOWS: '40', WORKER_MAX_CONCURRENT_ACTIVITIES: '2' }),
+    ).toMatchObject({ WORKER_MAX_CACHED_WORKFLOWS: 40, WORKER_MAX_CONCURRENT_ACTIVITIES: 2 });
+    expect(() => parseEnv(workerEnvSchema, { WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1' })).toThrow(
+      'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS="1": expected at least 2',
+    );
+    expect(() => parseEnv(workerEnvSchema, { WORKER_MAX_CACHED_WORKFLOWS: 'lots' })).toThrow(
+      'WORKER_MAX_CACHED_WORKFLOWS="lots"',
+    );
   });
 
   it('takes WORKER_METRICS_PORT=0 as any free port, and refuses what is not a port', () => {
@@ -56,6 +72,16 @@ describe('environment', () => {
     );
     expect(() => parseEnv(adminEnvSchema, { ADMIN_TOKEN: 'x'.repeat(32), BACKFILL_CONCURRENCY: '100' })).toThrow(
       'BACKFILL_CONCURRENCY="100"',
+    );
+  });
+
+  it('spreads schedules by EXPORT_SCHEDULE_SPREAD (10m), never past the hour of EXPORT_SCHEDULE_AT', () => {
+    const admin = (env: Record<string, string>) => parseEnv(adminEnvSchema, { ADMIN_TOKEN: 'x'.repeat(32), ...env });
+    expect(admin({}).EXPORT_SCHEDULE_SPREAD).toBe(10 * 60_000);
+    expect(admin({ EXPORT_SCHEDULE_SPREAD: '0s' }).EXPORT_SCHEDULE_SPREAD).toBe(0);
+    expect(admin({ EXPORT_SCHEDULE_AT: '00:50', EXPORT_SCHEDULE_SPREAD: '10m' }).EXPORT_SCHEDULE_SPREAD).toBe(600_000);
+    expect(() => admin({ EXPORT_SCHEDULE_AT: '00:55', EXPORT_SCHEDULE_SPREAD: '10m' })).toThrow(
+      'EXPORT_SCHEDULE_SPREAD="10m": runs past the hour',
     );
   });
 

@@ -26,6 +26,8 @@ export const EXPORT_DEFAULTS = {
    */
   uploadChunkBytes: 5 * MiB,
   uploadChunksInFlight: 2,
+  /** EXPORT_SCHEDULE_SPREAD: each export's schedule fires at its own offset below this. */
+  scheduleSpreadMs: 10 * 60_000,
   /** How often a running upload heartbeats its progress. */
   heartbeatIntervalMs: 5_000,
 } as const;
