@@ -1,6 +1,6 @@
-// `npm run bench [-- --records N] [--runs N] [--compression gzip|zstd|none] [--ours-only]`: prints
+// `npm run bench [-- --records N] [--runs N] [--compression gzip|zstd|none] [--workers N] [--ours-only]`: prints
 // the runs, a summary, then one JSON line:
-// {"records", "compression", "recordsPerSec", "peakRssMb", "baselineRecordsPerSec", "ratio"}.
+// {"records", "compression", "workers", "recordsPerSec", "peakRssMb", "baselineRecordsPerSec", "ratio"}.
 import { benchExport } from './bench-export';
 
 import { compressionSchema } from '@log-exporter/schemas';
@@ -19,6 +19,10 @@ async function main(): Promise<void> {
     throw new Error(
       `--compression ${JSON.stringify(argv[compressionIndex + 1])}: expected one of ${compressionSchema.options.join(', ')}`,
     );
+  const workersIndex = argv.indexOf('--workers');
+  const workers = workersIndex === -1 ? 1 : Number(argv[workersIndex + 1]);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 16)
+    throw new Error(`--workers ${JSON.stringify(argv[workersIndex + 1])}: expected a whole number from 1 to 16`);
   const print = (line: string) => process.stdout.write(line + '\n');
   const result = await benchExport({
     records,
@@ -26,6 +30,7 @@ async function main(): Promise<void> {
     print,
     oursOnly: argv.includes('--ours-only'),
     compression: compression.data,
+    workers,
   });
   print('');
   print(`records:            ${result.records.toLocaleString('en-US')} (json-ts + ${compression.data}, one window)`);
@@ -42,6 +47,7 @@ async function main(): Promise<void> {
     JSON.stringify({
       records: result.records,
       compression: compression.data,
+      workers,
       recordsPerSec: result.recordsPerSec,
       peakRssMb: result.peakRssMb,
       baselineRecordsPerSec: result.baselineRecordsPerSec,

@@ -28,7 +28,7 @@ import {
 import { openSqliteStore } from '@log-exporter/store';
 import { generateClientLogs } from '@log-exporter/testing';
 import { ensureBaselineTools } from './baseline-tools';
-import { buildWorker, startBenchWorker } from './bench-worker';
+import { type BenchWorker, buildWorker, startBenchWorker } from './bench-worker';
 import { median } from './measure';
 
 const WINDOW = { start: '2026-10-01T00:00:00Z', end: '2026-10-02T00:00:00Z' };
@@ -101,11 +101,18 @@ export async function benchExport(options: {
   oursOnly?: boolean;
   /** Of ours and of the baseline alike (default gzip). */
   compression?: Compression;
+  /**
+   * Worker processes on the task queue (default 1). With more, the window is cut into one part per
+   * worker, uploaded all at once, and each worker runs one activity at a time, so every worker
+   * takes a part; peak RSS is then the largest of the workers'.
+   */
+  workers?: number;
   print: (l: string) => void;
 }): Promise<ExportBenchResult> {
   const { print } = options;
   const runs = options.runs ?? 3;
   const compression = options.compression ?? 'gzip';
+  const workerCount = options.workers ?? 1;
   const tools = ensureBaselineTools(print);
   // The baseline compresses as the shell would, at the level ours uses.
   const baselineCompressor = { gzip: 'gzip -6', zstd: `${tools.zstd} -3 -q`, none: 'cat' }[compression];
@@ -156,13 +163,32 @@ export async function benchExport(options: {
     let oursBytes = 0;
     for (let run = 1; run <= runs; run++) {
       // A task queue per run: Temporal lists a stopped worker's poller for a while.
-      const worker = await startBenchWorker({
-        workerMain,
-        client,
-        taskQueue: `bench-${process.pid}-${run}`,
-        logName: `worker-${run}.log`,
-        env: { ...stack.env, DATABASE_URL: `sqlite:${storePath}`, EXPORT_SETTLE_DELAY: '0s' },
-      });
+      const taskQueue = `bench-${process.pid}-${run}`;
+      const shared =
+        workerCount === 1
+          ? {}
+          : {
+              EXPORT_PART_MAX_RECORDS: String(Math.ceil(options.records / workerCount)),
+              EXPORT_PART_CONCURRENCY: String(workerCount),
+              WORKER_MAX_CONCURRENT_ACTIVITIES: '1',
+            };
+      const workers: BenchWorker[] = [];
+      for (let i = 1; i <= workerCount; i++) {
+        workers.push(
+          await startBenchWorker({
+            workerMain,
+            client,
+            taskQueue,
+            logName: workerCount === 1 ? `worker-${run}.log` : `worker-${run}-${i}.log`,
+            env: { ...stack.env, DATABASE_URL: `sqlite:${storePath}`, EXPORT_SETTLE_DELAY: '0s', ...shared },
+          }),
+        );
+      }
+      const worker = {
+        taskQueue,
+        peakRssMb: () => Math.max(...workers.map((w) => w.peakRssMb())),
+        rssMb: () => Math.max(...workers.map((w) => w.rssMb())),
+      };
       try {
         const idleRss = worker.peakRssMb();
         const samples: number[] = [];
@@ -189,7 +215,7 @@ export async function benchExport(options: {
           `  ours, run ${run}: ${seconds.toFixed(2)} s, worker peak RSS ${rss[rss.length - 1]} MB (${idleRss} MB before the window), ${result.objects.length} object(s)`,
         );
       } finally {
-        await worker.service.stop();
+        await Promise.all(workers.map((w) => w.service.stop()));
       }
     }
 

@@ -24,6 +24,7 @@ const WINDOW = { start: '2026-10-01T00:00:00Z', end: '2026-10-02T00:00:00Z' };
 const BUCKET = 'bench-many';
 /** Start requests in flight at once (the windows themselves all run at once). */
 const START_CONCURRENCY = 50;
+const RESULT_CONCURRENCY = 200;
 
 export interface ManyExportsBenchResult {
   exports: number;
@@ -103,7 +104,7 @@ export async function benchManyExports(options: {
       const started = process.hrtime.bigint();
       // Every window is started at once, as a day's schedules fire together; the starts themselves
       // go out START_CONCURRENCY at a time.
-      const pending: Promise<ExportWindowResult>[] = [];
+      const handles: { result(): Promise<unknown> }[] = [];
       let next = 0;
       const lane = async () => {
         while (next < exportIds.length) {
@@ -114,11 +115,21 @@ export async function benchManyExports(options: {
             taskQueue: worker.taskQueue,
           });
           if (run.status !== 'running') throw new Error(`window of ${exportId} reported ${run.status} on first start`);
-          pending.push(run.handle.result() as Promise<ExportWindowResult>);
+          handles.push(run.handle);
         }
       };
       await Promise.all(Array.from({ length: START_CONCURRENCY }, lane));
-      const results = await Promise.all(pending);
+      // Results are awaited RESULT_CONCURRENCY at a time: each is a long poll, and the dev
+      // server refuses more than about a thousand at once (RESOURCE_EXHAUSTED).
+      const results: ExportWindowResult[] = new Array(handles.length);
+      let waited = 0;
+      const waiter = async () => {
+        while (waited < handles.length) {
+          const i = waited++;
+          results[i] = (await handles[i]!.result()) as ExportWindowResult;
+        }
+      };
+      await Promise.all(Array.from({ length: RESULT_CONCURRENCY }, waiter));
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 
       const wrong = results.filter((r) => r.records !== recordsPerExport);
