@@ -76,20 +76,21 @@ export function parseVerifyRequest(argv: readonly string[], env: NodeJS.ProcessE
   return { kind: 'verify', args: toArguments(parsed.values, env) };
 }
 
-export function parseVerifyArguments(argv: readonly string[], env: NodeJS.ProcessEnv): VerifyArguments {
-  const request = parseVerifyRequest(argv, env);
-  if (request.kind !== 'verify') throw new UsageError(`--${request.kind}: not a verification`);
-  return request.args;
-}
-
+/** parseArgs says which kind of mistake in `code`; the argument it names is only in its message. */
 function describeParseError(err: Error & { code?: string }): string {
-  const unknown = /Unknown option '([^']+)'/.exec(err.message);
-  if (unknown) return `unknown argument ${JSON.stringify(unknown[1])}`;
-  const missing = /Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(err.message);
-  if (missing) return `${missing[1]}: expected a value`;
-  const positional = /Unexpected argument '([^']+)'/.exec(err.message);
-  if (positional) return `unexpected argument ${JSON.stringify(positional[1])}`;
-  return err.message;
+  const quoted = /'([^']+)'/.exec(err.message)?.[1];
+  switch (err.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `unknown argument ${JSON.stringify(quoted ?? err.message)}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const flag = /(--[\w-]+)/.exec(err.message)?.[1];
+      return flag ? `${flag}: expected a value` : err.message;
+    }
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `unexpected argument ${JSON.stringify(quoted ?? err.message)}`;
+    default:
+      return err.message;
+  }
 }
 
 function toArguments(

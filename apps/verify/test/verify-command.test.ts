@@ -314,6 +314,8 @@ describe('verify', () => {
       ['--bucket', BUCKET, '--from', '2026-11-01', '--public-key', KEY.publicKey.base64, '--frm', 'x'],
       'unknown argument "--frm"',
     ],
+    [['--bucket'], '--bucket: expected a value'],
+    [['--bucket', BUCKET, 'stray'], 'unexpected argument "stray"'],
   ])('refuses %j with status 2 naming the argument', async (argv, message) => {
     const err: string[] = [];
     const status = await runVerify(argv, { out: () => undefined, err: (l) => err.push(l), env: process.env });
