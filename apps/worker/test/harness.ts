@@ -28,6 +28,7 @@ import {
   EMULATOR_DUMMY_CREDENTIALS,
   type DatabaseKind,
   type MotoServer,
+  type TestDatabase,
   DATA_DIR,
   REPO_ROOT,
   type Service,
@@ -39,6 +40,7 @@ import {
   startService,
 } from '@log-exporter/local-stack';
 import {
+  type ClientLogRecord,
   type CreateExportInput,
   type Destination,
   type ExportConfig,
@@ -289,4 +291,44 @@ export function startWorkerProcess(options: {
       }),
     },
   );
+}
+
+/**
+ * A suite whose workers are app processes (startWorkerProcess): moto, a database of `kind` holding
+ * `records`, and a Temporal client (a test worker on a task queue of its own, used only as a
+ * client); all of it, and every worker started through `startWorker`, stopped after the suite.
+ * The fields are set before the suite's first test.
+ */
+export interface ProcessSuite {
+  moto: MotoServer;
+  database: TestDatabase;
+  store: Store;
+  client: TestWorker;
+  startWorker(options: { name: string; taskQueue: string; env?: NodeJS.ProcessEnv }): Service;
+}
+
+export function processSuite(kind: DatabaseKind, records: () => ClientLogRecord[]): ProcessSuite {
+  const workers: Service[] = [];
+  const suite = {
+    startWorker: (options: { name: string; taskQueue: string; env?: NodeJS.ProcessEnv }) => {
+      const worker = startWorkerProcess({ ...options, databaseUrl: suite.database.url, moto: suite.moto });
+      workers.push(worker);
+      return worker;
+    },
+  } as ProcessSuite;
+  beforeAll(async () => {
+    suite.moto = await startMoto();
+    suite.database = await createTestDatabase(kind);
+    suite.store = await openStore(suite.database.url);
+    suite.client = await startTestWorker({ store: suite.store, moto: suite.moto });
+    await suite.store.logs.insertClientLogs(records());
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await suite.client?.stop();
+    await suite.store?.close();
+    await suite.database?.drop();
+    await suite.moto?.stop();
+  });
+  return suite;
 }

@@ -7,26 +7,10 @@ import { gunzipSync } from 'node:zlib';
 import { s3BucketReader } from '@log-exporter/aws';
 import { startExportWindow } from '@log-exporter/client';
 import { generateSigningKey, parseSigningKey, verifyExportedFiles } from '@log-exporter/manifests';
-import {
-  type MotoServer,
-  type Service,
-  TEST_DATABASE_KINDS,
-  type TestDatabase,
-  createTestDatabase,
-  listKeys,
-  readObject,
-} from '@log-exporter/local-stack';
+import { type Service, TEST_DATABASE_KINDS, listKeys, readObject } from '@log-exporter/local-stack';
 import type { ClientLogRecord, ExportWindowResult } from '@log-exporter/schemas';
-import { openStore, type Store } from '@log-exporter/store';
 import { generateClientLogs } from '@log-exporter/testing';
-import {
-  type TestWorker,
-  createExport,
-  onboardCustomer,
-  startMoto,
-  startTestWorker,
-  startWorkerProcess,
-} from './harness';
+import { createExport, onboardCustomer, processSuite } from './harness';
 
 const WINDOW = { start: '2026-11-12T00:00:00Z', end: '2026-11-13T00:00:00Z' };
 const SIGNING_KEY = generateSigningKey();
@@ -55,36 +39,14 @@ function uploadsIn(logFile: string): number[] {
 }
 
 describe.each(TEST_DATABASE_KINDS)('on %s', (kind) => {
-  let moto: MotoServer;
-  let database: TestDatabase;
-  let store: Store;
-  let client: TestWorker; // used only for its Temporal client: it polls a task queue of its own
-  const workers: Service[] = [];
-
-  beforeAll(async () => {
-    moto = await startMoto();
-    database = await createTestDatabase(kind);
-    store = await openStore(database.url);
-    client = await startTestWorker({ store, moto });
-    await store.logs.insertClientLogs([
-      ...generateClientLogs({ seed: 55, organization: 'acme', window: WINDOW, count: RECORDS }),
-    ]);
-  });
-
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    await client?.stop();
-    await store?.close();
-    await database?.drop();
-    await moto?.stop();
-  });
+  const suite = processSuite(kind, () => [
+    ...generateClientLogs({ seed: 55, organization: 'acme', window: WINDOW, count: RECORDS }),
+  ]);
 
   function startResumeWorker(taskQueue: string, name: string): Service {
-    const worker = startWorkerProcess({
+    return suite.startWorker({
       name: `resume-${kind}-${name}`,
       taskQueue,
-      databaseUrl: database.url,
-      moto,
       env: {
         EXPORT_PART_MAX_RECORDS: String(PER_PART),
         EXPORT_PART_CONCURRENCY: '1',
@@ -92,11 +54,10 @@ describe.each(TEST_DATABASE_KINDS)('on %s', (kind) => {
         MANIFEST_SIGNING_KEY: SIGNING_KEY,
       },
     });
-    workers.push(worker);
-    return worker;
   }
 
   it('finishes the window in a new worker, re-uploading only the parts not completed before the kill', async () => {
+    const { moto, store, client } = suite;
     const { destination, account } = await onboardCustomer(store, moto, {
       organization: 'acme',
       bucket: `acme-resume-${kind}`,

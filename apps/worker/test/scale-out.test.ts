@@ -5,75 +5,37 @@
 // objects hold every record exactly once.
 import { gunzipSync } from 'node:zlib';
 import { startExportWindow } from '@log-exporter/client';
-import {
-  type MotoServer,
-  type Service,
-  TEST_DATABASE_KINDS,
-  type TestDatabase,
-  createTestDatabase,
-  readObject,
-} from '@log-exporter/local-stack';
+import { TEST_DATABASE_KINDS, readObject } from '@log-exporter/local-stack';
 import type { ClientLogRecord, ExportWindowResult } from '@log-exporter/schemas';
-import { type Store, openStore } from '@log-exporter/store';
 import { generateClientLogs } from '@log-exporter/testing';
-import {
-  type TestWorker,
-  createExport,
-  onboardCustomer,
-  startMoto,
-  startTestWorker,
-  startWorkerProcess,
-} from './harness';
+import { createExport, onboardCustomer, processSuite } from './harness';
 
 const WINDOW = { start: '2026-11-14T00:00:00Z', end: '2026-11-15T00:00:00Z' };
 const RECORDS = 24_000;
 const PER_PART = 3_000;
 
 describe.each(TEST_DATABASE_KINDS)('on %s', (kind) => {
-  let moto: MotoServer;
-  let database: TestDatabase;
-  let store: Store;
-  let client: TestWorker; // used only for its Temporal client: it polls a task queue of its own
-  const workers: Service[] = [];
-
-  beforeAll(async () => {
-    moto = await startMoto();
-    database = await createTestDatabase(kind);
-    store = await openStore(database.url);
-    client = await startTestWorker({ store, moto });
-    await store.logs.insertClientLogs([
-      ...generateClientLogs({ seed: 77, organization: 'acme', window: WINDOW, count: RECORDS }),
-    ]);
-  });
-
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    await client?.stop();
-    await store?.close();
-    await database?.drop();
-    await moto?.stop();
-  });
+  const suite = processSuite(kind, () => [
+    ...generateClientLogs({ seed: 77, organization: 'acme', window: WINDOW, count: RECORDS }),
+  ]);
 
   it('two workers on one task queue each upload parts of the same window, every record once', async () => {
+    const { moto, store, client } = suite;
     const bucket = `acme-scale-${kind}`;
     const { destination, account } = await onboardCustomer(store, moto, { organization: 'acme', bucket });
     const config = await createExport(store, destination, { logType: 'client', format: 'json', folder: 'client' });
     const taskQueue = `scale-out-${kind}-${process.pid}-${Date.now()}`;
-    for (const name of ['a', 'b']) {
-      workers.push(
-        startWorkerProcess({
-          name: `scale-out-${kind}-${name}`,
-          taskQueue,
-          databaseUrl: database.url,
-          moto,
-          env: {
-            EXPORT_PART_MAX_RECORDS: String(PER_PART),
-            EXPORT_PART_CONCURRENCY: '2',
-            WORKER_MAX_CONCURRENT_ACTIVITIES: '1',
-          },
-        }),
-      );
-    }
+    const workers = ['a', 'b'].map((name) =>
+      suite.startWorker({
+        name: `scale-out-${kind}-${name}`,
+        taskQueue,
+        env: {
+          EXPORT_PART_MAX_RECORDS: String(PER_PART),
+          EXPORT_PART_CONCURRENCY: '2',
+          WORKER_MAX_CONCURRENT_ACTIVITIES: '1',
+        },
+      }),
+    );
     // Both poll before the window starts.
     const deadline = Date.now() + 60_000;
     for (;;) {

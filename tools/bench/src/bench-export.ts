@@ -22,6 +22,7 @@ import {
 import {
   CLIENT_LOG_FIELDS,
   type Compression,
+  type Format,
   createExportInputSchema,
   windowRecordBounds,
 } from '@log-exporter/schemas';
@@ -43,6 +44,8 @@ export interface ExportBenchResult {
   ratio: number;
   runs: { oursSeconds: number[]; baselineSeconds: number[]; peakRssMb: number[] };
   bytes: { ours: number; baseline: number };
+  /** With compression none: seconds `gzip -6` alone takes on the uncompressed output. */
+  gzipFloorSeconds: number | null;
 }
 
 /** The store with N generated records, reused across invocations when it already holds them. */
@@ -101,6 +104,8 @@ export async function benchExport(options: {
   oursOnly?: boolean;
   /** Of ours and of the baseline alike (default gzip). */
   compression?: Compression;
+  /** Ours (default json-ts); the baseline writes `sqlite3 -csv` for csv, `sqlite3 -json` otherwise. */
+  format?: Format;
   /**
    * Worker processes on the task queue (default 1). With more, the window is cut into one part per
    * worker, uploaded all at once, and each worker runs one activity at a time, so every worker
@@ -113,6 +118,8 @@ export async function benchExport(options: {
   const runs = options.runs ?? 3;
   const compression = options.compression ?? 'gzip';
   const workerCount = options.workers ?? 1;
+  const format = options.format ?? 'json-ts';
+  const baselineReader = format === 'csv' ? '-csv -header' : '-json';
   const tools = ensureBaselineTools(print);
   // The baseline compresses as the shell would, at the level ours uses.
   const baselineCompressor = { gzip: 'gzip -6', zstd: `${tools.zstd} -3 -q`, none: 'cat' }[compression];
@@ -148,7 +155,7 @@ export async function benchExport(options: {
       createExportInputSchema.parse({
         destinationId: destination.id,
         logType: 'client',
-        format: 'json-ts',
+        format,
         compression,
         folder: 'ours',
       }),
@@ -161,6 +168,7 @@ export async function benchExport(options: {
     const oursSeconds: number[] = [];
     const rss: number[] = [];
     let oursBytes = 0;
+    let lastKey: string | undefined;
     for (let run = 1; run <= runs; run++) {
       // A task queue per run: Temporal lists a stopped worker's poller for a while.
       const taskQueue = `bench-${process.pid}-${run}`;
@@ -211,6 +219,7 @@ export async function benchExport(options: {
         oursSeconds.push(seconds);
         rss.push(worker.peakRssMb());
         oursBytes = result.bytes;
+        lastKey = result.objects[0]?.key;
         print(
           `  ours, run ${run}: ${seconds.toFixed(2)} s, worker peak RSS ${rss[rss.length - 1]} MB (${idleRss} MB before the window), ${result.objects.length} object(s)`,
         );
@@ -229,11 +238,13 @@ export async function benchExport(options: {
     const query = baselineQuery().replace(/'/g, `'"'"'`);
     for (let run = 1; run <= (options.oursOnly ? 0 : runs); run++) {
       const command =
-        `${tools.sqlite3} -json ${storePath} '${query}' | ${baselineCompressor} | ` +
+        `${tools.sqlite3} ${baselineReader} ${storePath} '${query}' | ${baselineCompressor} | ` +
         `${tools.aws} s3 cp - s3://bench-logs/baseline/run-${run}.json --endpoint-url ${moto.endpoint} --only-show-errors`;
       const seconds = await runBaseline(command, env);
       baselineSeconds.push(seconds);
-      print(`  baseline (sqlite3 -json | ${baselineLabel} | aws s3 cp), run ${run}: ${seconds.toFixed(2)} s`);
+      print(
+        `  baseline (sqlite3 ${baselineReader} | ${baselineLabel} | aws s3 cp), run ${run}: ${seconds.toFixed(2)} s`,
+      );
     }
     const baselineBytes = options.oursOnly
       ? 0
@@ -256,6 +267,20 @@ export async function benchExport(options: {
           ).trim(),
         );
 
+    // The machine's floor: `gzip -6` alone on the uncompressed bytes ours wrote (compression none).
+    let gzipFloorSeconds: number | null = null;
+    if (compression === 'none' && lastKey) {
+      const plain = join(DATA_DIR, 'bench', 'floor-input');
+      execFileSync(
+        tools.aws,
+        ['s3', 'cp', `s3://bench-logs/${lastKey}`, plain, '--endpoint-url', moto.endpoint, '--only-show-errors'],
+        { env },
+      );
+      gzipFloorSeconds = await runBaseline(`gzip -6 -c ${plain} > /dev/null`, env);
+      rmSync(plain, { force: true });
+      print(`  gzip -6 alone on the ${format} text ours wrote: ${gzipFloorSeconds.toFixed(2)} s`);
+    }
+
     const recordsPerSec = options.records / median(oursSeconds);
     const baselineRecordsPerSec = options.oursOnly ? 0 : options.records / median(baselineSeconds);
     return {
@@ -266,6 +291,7 @@ export async function benchExport(options: {
       ratio: options.oursOnly ? 0 : Math.round((recordsPerSec / baselineRecordsPerSec) * 1000) / 1000,
       runs: { oursSeconds, baselineSeconds, peakRssMb: rss },
       bytes: { ours: oursBytes, baseline: baselineBytes },
+      gzipFloorSeconds,
     };
   } finally {
     await connection?.close();
