@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { BufferPool } from '@log-exporter/buffers';
 import {
   EXPORT_DEFAULTS,
   ExportFailure,
@@ -53,34 +54,6 @@ export interface StreamWriteOptions {
   onProgress?: (bytesSent: number) => void;
 }
 
-/** Part buffers, allocated once per upload and reused for every part. */
-class PartBuffers {
-  private readonly free: Buffer[] = [];
-  private readonly waiting: ((buffer: Buffer) => void)[] = [];
-  private created = 0;
-
-  constructor(
-    private readonly partSize: number,
-    private readonly max: number,
-  ) {}
-
-  acquire(): Buffer | Promise<Buffer> {
-    const buffer = this.free.pop();
-    if (buffer) return buffer;
-    if (this.created < this.max) {
-      this.created++;
-      return Buffer.allocUnsafeSlow(this.partSize);
-    }
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  release(buffer: Buffer): void {
-    const waiter = this.waiting.shift();
-    if (waiter) waiter(buffer);
-    else this.free.push(buffer);
-  }
-}
-
 /**
  * Streams the body into the object. Bodies up to one part go up in a single PUT; longer ones as a
  * multipart upload whose parts are filled into a few buffers allocated once and reused (so memory
@@ -97,7 +70,8 @@ export async function writeObjectStream(
   const partSize = Math.max(options.partSize ?? EXPORT_DEFAULTS.uploadChunkBytes, S3_MIN_CHUNK_BYTES);
   const queueSize = Math.max(options.queueSize ?? EXPORT_DEFAULTS.uploadChunksInFlight, 1);
   const maxChunks = options.maxChunks ?? S3_MAX_CHUNKS;
-  const buffers = new PartBuffers(partSize, queueSize + 1);
+  // Allocated once per upload and reused for every part.
+  const buffers = new BufferPool(partSize, queueSize + 1);
   const objectHash = createHash('sha256');
   const sendOptions = options.signal ? { abortSignal: options.signal } : {};
   const completed: CompletedPart[] = [];

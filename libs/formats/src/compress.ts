@@ -16,7 +16,7 @@ import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { crc32, createZstdCompress, deflateRaw, constants as zlibConstants } from 'node:zlib';
-import type { ChunkPool } from './chunk-pool';
+import type { BufferPool } from '@log-exporter/buffers';
 
 /**
  * zlib level of `.gz` objects. Level 5, not gzip's default 6: with each chunk primed by the one
@@ -64,7 +64,7 @@ function deflatePiece(chunk: Buffer, dictionary: Buffer | undefined, last: boole
  * is exactly what zlib's own gzip writes. Pulled by the consumer: nothing is encoded or compressed
  * ahead of what it reads but the chunks in flight.
  */
-export async function* gzipInParallel(chunks: AsyncGenerator<Buffer>, pool: ChunkPool): AsyncGenerator<Buffer> {
+export async function* gzipInParallel(chunks: AsyncGenerator<Buffer>, pool: BufferPool): AsyncGenerator<Buffer> {
   const inFlight: Promise<Buffer>[] = [];
   let crc = 0;
   let length = 0;
@@ -103,7 +103,7 @@ export async function* gzipInParallel(chunks: AsyncGenerator<Buffer>, pool: Chun
  * chunk (the write callback), the chunk goes back to the pool, which bounds how far encoding runs
  * ahead (backpressure).
  */
-export function zstdStream(chunks: AsyncGenerator<Buffer>, pool: ChunkPool): Readable {
+export function zstdStream(chunks: AsyncGenerator<Buffer>, pool: BufferPool): Readable {
   const compressor = createZstdCompress({
     params: {
       [zlibConstants.ZSTD_c_compressionLevel]: ZSTD_LEVEL,

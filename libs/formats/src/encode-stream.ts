@@ -4,7 +4,7 @@
 import { Readable } from 'node:stream';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import type { Compression } from '@log-exporter/schemas';
-import { ChunkPool } from './chunk-pool';
+import { BufferPool } from '@log-exporter/buffers';
 import { COMPRESSION_THREADS, STAGE_BUFFER, gzipInParallel, zstdStream } from './compress';
 import { type EncodingOptions, createRecordEncoder } from './create-encoder';
 import type { LogRecord } from './projection';
@@ -44,7 +44,7 @@ export async function* encodeRecords(
   batches: RecordBatches,
   options: EncodingOptions,
   stats: EncodeStats = { records: 0 },
-  pool: ChunkPool = new ChunkPool(ENCODED_CHUNK_CHARS, 0),
+  pool: BufferPool = new BufferPool(ENCODED_CHUNK_CHARS, 0),
 ): AsyncGenerator<Buffer> {
   const { line, header } = createRecordEncoder(options);
   // Each line is written into the chunk as bytes at once, so its string dies young.
@@ -102,7 +102,7 @@ export function encodeToStream(
   }
   // The pool bounds how far encoding runs ahead of compression: a chunk for each compression in
   // flight, one being encoded, one spare.
-  const pool = new ChunkPool(ENCODED_CHUNK_CHARS, COMPRESSION_THREADS + 2);
+  const pool = new BufferPool(ENCODED_CHUNK_CHARS, COMPRESSION_THREADS + 2);
   const chunks = encodeRecords(batches, options, stats, pool);
   const stream =
     compression === 'zstd'

@@ -1,7 +1,6 @@
 export * from './projection';
 export * from './create-encoder';
 export * from './encode-stream';
-export * from './chunk-pool';
 export { COMPRESSION_THREADS, GZIP_LEVEL, ZSTD_LEVEL } from './compress';
 export { csvField } from './encoders/csv';
 export { apacheTime } from './encoders/apache';
