@@ -55,9 +55,7 @@ function sqliteFloatText(column: string): string {
 }
 
 function columnExpression(table: LogTable, field: string): string {
-  return field === 'repository' && table.table === 'client_logs'
-    ? `(${table.organization} || '/' || repository)`
-    : `"${field}"`;
+  return table.columns[table.fields.indexOf(field)]!;
 }
 
 function jsonValue(table: LogTable, field: string, dialect: Dialect): string {

@@ -9,6 +9,8 @@ export interface LogTable {
   /** The (time, unique id) pair that orders a window. */
   time: string;
   id: string;
+  /** SQL giving each field's value, in `fields` order (a column, or an expression of columns). */
+  columns: readonly string[];
   /** SELECT list producing records with keys in output order. */
   select: string;
   /** The output fields, in the order of `select`. */
@@ -19,14 +21,23 @@ export interface LogTable {
 
 export const quote = (name: string) => `"${name}"`;
 
+/** The SELECT list of `columns`, each named after its field. */
+function selectList(fields: readonly string[], columns: readonly string[]): string {
+  return columns.map((column, i) => (column === quote(fields[i]!) ? column : `${column} AS ${fields[i]}`)).join(', ');
+}
+
+// `repository` is stored without its namespace: records carry `namespace/repository`.
+const CLIENT_COLUMNS = CLIENT_LOG_FIELDS.map((f) =>
+  f === 'repository' ? `(namespace || '/' || repository)` : quote(f),
+);
+
 export const CLIENT_TABLE: LogTable = {
   table: 'client_logs',
   organization: 'namespace',
   time: 'recorded',
   id: 'request_id',
-  select: CLIENT_LOG_FIELDS.map((f) =>
-    f === 'repository' ? `namespace || '/' || repository AS repository` : quote(f),
-  ).join(', '),
+  columns: CLIENT_COLUMNS,
+  select: selectList(CLIENT_LOG_FIELDS, CLIENT_COLUMNS),
   fields: CLIENT_LOG_FIELDS,
   floatFields: ['time_taken'],
 };
@@ -36,7 +47,8 @@ export const AUDIT_TABLE: LogTable = {
   organization: 'organization',
   time: 'event_at',
   id: 'uuid',
-  select: AUDIT_LOG_FIELDS.map(quote).join(', '),
+  columns: AUDIT_LOG_FIELDS.map(quote),
+  select: selectList(AUDIT_LOG_FIELDS, AUDIT_LOG_FIELDS.map(quote)),
   fields: AUDIT_LOG_FIELDS,
   floatFields: [],
 };
