@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { BufferPool } from '@log-exporter/buffers';
+import { BufferPool, reclaim } from '@log-exporter/buffers';
 import {
   EXPORT_DEFAULTS,
   ExportFailure,
@@ -155,6 +155,7 @@ export async function writeObjectStream(
           filled = 0;
         }
       }
+      reclaim(chunk); // copied: its memory goes now if the body handed it over (libs/buffers)
     }
     if (uploadId === undefined) {
       // The whole body fitted in one part: one PUT.

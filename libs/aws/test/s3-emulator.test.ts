@@ -2,6 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { GetObjectCommand, ListMultipartUploadsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { handOver } from '@log-exporter/buffers';
 import {
   EMULATED_EXPORTER_ACCOUNT_ID,
   EMULATOR_DUMMY_CREDENTIALS,
@@ -158,6 +159,32 @@ describe('S3 writer', () => {
       const create = requests.find((r) => r.method === 'POST' && 'uploads' in r.query)!;
       expect(create.headers['x-amz-acl']).toBe(OBJECT_ACL);
       expect(create.headers['x-amz-checksum-algorithm']).toBe('SHA256');
+    } finally {
+      clients.destroy();
+      credentials.destroy();
+    }
+  });
+
+  it('frees each handed-over chunk once copied into a part, and leaves chunks nobody handed over alone', async () => {
+    const credentials = newCredentials();
+    const clients = new CustomerS3Clients(credentials, { endpoint: moto.endpoint });
+    const s3 = clients.forRole(role, 'us-east-1');
+    try {
+      const body = randomBytes(7 * 1024 * 1024);
+      // Chunks of memory of their own (as deflate output is), every other one handed over.
+      const chunks = Array.from({ length: 7 }, (_, i) =>
+        Buffer.from(body.subarray(i * 1024 * 1024, (i + 1) * 1024 * 1024)),
+      );
+      chunks.forEach((chunk, i) => i % 2 === 0 && handOver(chunk));
+      const written = await writeObjectStream(
+        s3,
+        { bucket: 'writer-test', key: 'logs/handed-over.bin', region: 'us-east-1', roleArn: role.roleArn },
+        Readable.from(chunks),
+        { contentType: 'application/octet-stream', partSize: 5 * 1024 * 1024, queueSize: 2 },
+      );
+      expect(written.sha256).toBe(createHash('sha256').update(body).digest('hex'));
+      expect((await read('logs/handed-over.bin')).equals(body)).toBe(true);
+      expect(chunks.map((chunk) => chunk.length)).toEqual([0, 1, 0, 1, 0, 1, 0].map((kept) => kept * 1024 * 1024));
     } finally {
       clients.destroy();
       credentials.destroy();

@@ -1,1 +1,2 @@
 export * from './buffer-pool';
+export * from './hand-over';

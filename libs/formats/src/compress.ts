@@ -16,7 +16,7 @@ import { availableParallelism } from 'node:os';
 import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { crc32, createZstdCompress, deflateRaw, constants as zlibConstants } from 'node:zlib';
-import type { BufferPool } from '@log-exporter/buffers';
+import { type BufferPool, handOver } from '@log-exporter/buffers';
 
 /**
  * zlib level of `.gz` objects. Level 5, not gzip's default 6: with each chunk primed by the one
@@ -62,7 +62,8 @@ function deflatePiece(chunk: Buffer, dictionary: Buffer | undefined, last: boole
  * Each chunk goes back to the pool once deflated. A chunk is started once the next one is there
  * (or the records end), so the last one is deflated as the end of the stream; a body of one chunk
  * is exactly what zlib's own gzip writes. Pulled by the consumer: nothing is encoded or compressed
- * ahead of what it reads but the chunks in flight.
+ * ahead of what it reads but the chunks in flight. Each deflated piece is zlib's own output buffer,
+ * held by nobody else: handed over (libs/buffers), so the reader can free it once copied.
  */
 export async function* gzipInParallel(chunks: AsyncGenerator<Buffer>, pool: BufferPool): AsyncGenerator<Buffer> {
   const inFlight: Promise<Buffer>[] = [];
@@ -84,10 +85,10 @@ export async function* gzipInParallel(chunks: AsyncGenerator<Buffer>, pool: Buff
       length = (length + chunk.length) % 2 ** 32;
       if (waiting) start(waiting, false);
       waiting = chunk;
-      if (inFlight.length >= COMPRESSION_THREADS) yield await inFlight.shift()!;
+      if (inFlight.length >= COMPRESSION_THREADS) yield handOver(await inFlight.shift()!);
     }
     start(waiting ?? Buffer.alloc(0), true);
-    while (inFlight.length > 0) yield await inFlight.shift()!;
+    while (inFlight.length > 0) yield handOver(await inFlight.shift()!);
     const trailer = Buffer.alloc(8);
     trailer.writeUInt32LE(crc >>> 0, 0);
     trailer.writeUInt32LE(length, 4);

@@ -4,7 +4,7 @@
 import { Readable } from 'node:stream';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
 import type { Compression } from '@log-exporter/schemas';
-import { BufferPool } from '@log-exporter/buffers';
+import { BufferPool, handOver } from '@log-exporter/buffers';
 import { COMPRESSION_THREADS, STAGE_BUFFER, gzipInParallel, zstdStream } from './compress';
 import { type EncodingOptions, createRecordEncoder } from './create-encoder';
 import type { LogRecord } from './projection';
@@ -89,6 +89,10 @@ export async function* encodeRecords(
   else pool.release(chunk);
 }
 
+async function* handedOver(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  for await (const chunk of chunks) yield handOver(chunk);
+}
+
 /** Encoded and compressed bytes of the records, as a Node stream. */
 export function encodeToStream(
   batches: RecordBatches,
@@ -97,8 +101,12 @@ export function encodeToStream(
 ): Readable {
   const { compression } = options;
   if (compression === 'none') {
-    // Uncompressed chunks travel on to the consumer as they are, so they cannot be reused.
-    return Readable.from(encodeRecords(batches, options, stats), { objectMode: false, highWaterMark: STAGE_BUFFER });
+    // Uncompressed chunks travel on to the consumer as they are, so they cannot be reused; each is
+    // memory of its own, handed over so the reader can free it once copied.
+    return Readable.from(handedOver(encodeRecords(batches, options, stats)), {
+      objectMode: false,
+      highWaterMark: STAGE_BUFFER,
+    });
   }
   // The pool bounds how far encoding runs ahead of compression: a chunk for each compression in
   // flight, one being encoded, one spare.
