@@ -96,13 +96,6 @@ class SqliteExecutor implements SqlExecutor {
   }
 }
 
-/**
- * Page cache of a streaming connection, in KiB. better-sqlite3 builds SQLite with a 16 MiB
- * default; a stream reads each page once, so a large cache only holds memory (measured: ~14 MB
- * of the worker's peak per streamed part).
- */
-const STREAM_CACHE_KIB = 2048;
-
 class SqliteDriver extends SqliteExecutor implements SqlDriver {
   readonly kind = 'sqlite' as const;
   readonly migrationLockSql = null;
@@ -147,7 +140,6 @@ class SqliteDriver extends SqliteExecutor implements SqlDriver {
     const reader = new Database(this.path, { readonly: true, fileMustExist: true });
     registerFunctions(reader);
     reader.pragma('busy_timeout = 10000');
-    reader.pragma(`cache_size = -${STREAM_CACHE_KIB}`);
     const rows = reader
       .prepare(sql)
       .raw(true)
