@@ -28,6 +28,9 @@ export interface CustomerCredentialsOptions extends AwsEndpointSettings {
   now?: () => number;
 }
 
+/** How often the credential cache drops expired entries. */
+const EXPIRED_SWEEP_INTERVAL_MS = 60_000;
+
 export class CustomerCredentials {
   private readonly sts: STSClient;
   private readonly cache = new Map<string, TemporaryCredentials>();
@@ -35,6 +38,7 @@ export class CustomerCredentials {
   private readonly sessionSeconds: number;
   private readonly refreshMarginMs: number;
   private readonly now: () => number;
+  private lastSweep = 0;
 
   constructor(private readonly options: CustomerCredentialsOptions) {
     this.sts = new STSClient({
@@ -59,8 +63,27 @@ export class CustomerCredentials {
       this.inFlight.set(key, pending);
     }
     const fresh = await pending;
+    this.sweepExpired();
     this.cache.set(key, fresh);
     return fresh;
+  }
+
+  /** Roles whose credentials are held now (expired ones are dropped at most a minute late). */
+  get cachedRoles(): number {
+    return this.cache.size;
+  }
+
+  /**
+   * Drops expired credentials, so the cache holds the roles of the last hour, not of every
+   * export ever run. At most once a minute: a sweep walks the whole cache.
+   */
+  private sweepExpired(): void {
+    const now = this.now();
+    if (now - this.lastSweep < EXPIRED_SWEEP_INTERVAL_MS) return;
+    this.lastSweep = now;
+    for (const [key, credentials] of this.cache) {
+      if (credentials.expiration.getTime() <= now) this.cache.delete(key);
+    }
   }
 
   /** Forgets the role's credentials (after AWS rejected them), so the next call assumes again. */

@@ -104,6 +104,21 @@ describe('customer credentials', () => {
       credentials.destroy();
     }
   });
+
+  it('drops expired credentials from its cache, so it holds recent roles, not every role ever assumed', async () => {
+    let clock = Date.now();
+    const credentials = newCredentials(() => clock);
+    try {
+      const first = await credentials.get(role);
+      await credentials.get({ ...role, externalId: generateExternalId() });
+      expect(credentials.cachedRoles).toBe(2);
+      clock = first.expiration.getTime() + 120_000; // both expired, and a sweep is due
+      await credentials.get({ ...role, externalId: generateExternalId() });
+      expect(credentials.cachedRoles).toBe(1);
+    } finally {
+      credentials.destroy();
+    }
+  });
 });
 
 describe('S3 writer', () => {
