@@ -81,8 +81,8 @@ if (workflowsIndex !== -1) {
 
 /**
  * The bundle with its inline source map kept (the SDK requires one, and maps workflow stack
- * traces with it) but without the map's copy of every source file: 1.9 MB less for the worker to
- * hold in each workflow context.
+ * traces with it) but without the map's copy of every source file: 2.9 MB → 1.5 MB, which the
+ * worker holds as the script's source and as the parsed map (idle RSS ~200 → ~187 MB).
  */
 function withoutSourcesContent(code) {
   const at = code.lastIndexOf('//# sourceMappingURL=data:');
