@@ -6,6 +6,7 @@ import { migrate } from './migrate';
 import { POSTGRES_MIGRATIONS } from './migrations/postgres';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite';
 import { openPostgresDriver, type PostgresDriverOptions } from './postgres/pg-driver';
+import { AccessTokens } from './repositories/access-tokens';
 import { Destinations } from './repositories/destinations';
 import { Exports } from './repositories/exports';
 import { Logs } from './repositories/logs';
@@ -39,6 +40,7 @@ async function storeOver(driver: SqlDriver): Promise<Store> {
     runs: new Runs(driver),
     logs: new Logs(driver),
     retention,
+    accessTokens: new AccessTokens(driver),
     async listPartitions(logType) {
       return driver.partitions ? (await driver.partitions.list(tableOf(logType))).map((p) => p.name) : [];
     },

@@ -184,6 +184,47 @@ export interface RetentionHold {
   to: string;
 }
 
+/** Who may call the admin API: ops see every organisation, a customer token only its own. */
+export type AccessTokenKind = 'ops' | 'customer';
+
+export interface NewAccessToken {
+  kind: AccessTokenKind;
+  /** Recorded as the actor of every change made with the token. */
+  name: string;
+  /** The customer's organisation; null for ops. */
+  organization: string | null;
+  /** SHA-256 of the secret, hex: the secret itself is never stored. */
+  secretSha256: string;
+  /** The name of the token that created this one. */
+  createdBy: string;
+  expiresAt: string | null;
+}
+
+export interface AccessToken {
+  id: string;
+  kind: AccessTokenKind;
+  name: string;
+  organization: string | null;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+export interface StoredAccessToken extends AccessToken {
+  secretSha256: string;
+}
+
+export interface AccessTokenRepository {
+  create(input: NewAccessToken): Promise<AccessToken>;
+  /** The token with its secret's digest, to check a presented secret against. */
+  get(id: string): Promise<StoredAccessToken | undefined>;
+  /** Every token, revoked and expired ones too, oldest first; no digests. */
+  list(): Promise<AccessToken[]>;
+  /** Revokes the token (a second call keeps the first time); undefined if unknown. */
+  revoke(id: string): Promise<AccessToken | undefined>;
+}
+
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
   readonly destinations: DestinationRepository;
@@ -191,6 +232,7 @@ export interface Store {
   readonly runs: RunRepository;
   readonly logs: LogRepository;
   readonly retention: RetentionRepository;
+  readonly accessTokens: AccessTokenRepository;
   /** Day partitions of a log table, oldest first (PostgreSQL; SQLite has none: empty). */
   listPartitions(logType: LogType): Promise<string[]>;
   /** Cheap round trip for health checks. */

@@ -153,6 +153,45 @@ describe.each(TEST_DATABASE_KINDS)('%s store', (kind) => {
     });
   });
 
+  describe('access tokens', () => {
+    it('stores a digest, lists without it, and revokes once', async () => {
+      const digest = 'ab'.repeat(32);
+      const created = await store.accessTokens.create({
+        kind: 'customer',
+        name: 'acme ci',
+        organization: 'acme',
+        secretSha256: digest,
+        createdBy: 'admin',
+        expiresAt: '2027-01-01T00:00:00.000Z',
+      });
+      expect(created.id).toMatch(/^tok_[a-z2-7]{16}$/);
+      expect(await store.accessTokens.get(created.id)).toEqual({ ...created, secretSha256: digest });
+      const ops = await store.accessTokens.create({
+        kind: 'ops',
+        name: 'oncall',
+        organization: null,
+        secretSha256: 'cd'.repeat(32),
+        createdBy: 'admin',
+        expiresAt: null,
+      });
+      const listed = await store.accessTokens.list();
+      expect(listed.map((t) => t.id).sort()).toEqual([created.id, ops.id].sort());
+      expect(JSON.stringify(listed)).not.toContain(digest);
+      const revoked = await store.accessTokens.revoke(created.id);
+      expect(revoked?.revokedAt).toEqual(expect.any(String));
+      expect((await store.accessTokens.revoke(created.id))?.revokedAt).toBe(revoked?.revokedAt);
+      expect(await store.accessTokens.revoke('tok_aaaaaaaaaaaaaaaa')).toBeUndefined();
+      expect((await store.accessTokens.get(ops.id))?.revokedAt).toBeNull();
+    });
+
+    it('refuses a customer token without an organisation, and an ops token with one', async () => {
+      const base = { name: 'x', secretSha256: 'ef'.repeat(32), createdBy: 'admin', expiresAt: null };
+      await expect(store.accessTokens.create({ ...base, kind: 'customer', organization: null })).rejects.toThrow();
+      await expect(store.accessTokens.create({ ...base, kind: 'ops', organization: 'acme' })).rejects.toThrow();
+      expect(await store.accessTokens.list()).toEqual([]);
+    });
+  });
+
   describe('destinations, exports and runs', () => {
     it('counts consecutive failed windows, not attempts: the failures newer than the newest success', async () => {
       const destination = await store.destinations.create({

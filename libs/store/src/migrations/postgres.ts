@@ -190,4 +190,23 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         FROM runs WHERE status = 'succeeded' AND manifest_key IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    name: 'access tokens for ops and customers',
+    sql: `
+      -- Only a SHA-256 digest of each token's secret is stored: the secret is shown once, at creation.
+      CREATE TABLE access_tokens (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('ops', 'customer')),
+        name TEXT NOT NULL,
+        organization TEXT,
+        secret_sha256 TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        created_at TEXT COLLATE "C" NOT NULL,
+        expires_at TEXT COLLATE "C",
+        revoked_at TEXT COLLATE "C",
+        CHECK ((kind = 'customer') = (organization IS NOT NULL))
+      );
+    `,
+  },
 ];
