@@ -27,6 +27,8 @@ export interface AdminSettings {
   trustProxy?: boolean | number | string;
   /** Failed token attempts (API and login) allowed per client address per minute. */
   failedAuthPerMinute?: number;
+  /** How long an address past that limit stays locked out, in ms. */
+  failedAuthLockoutMs?: number;
 }
 
 export interface AdminDeps {

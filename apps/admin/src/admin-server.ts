@@ -1,7 +1,6 @@
-// The admin app: JSON API under /api (bearer token), web pages for ops (login with the same
-// token), probes (/livez, /readyz, /healthz) and /metrics. Built from its dependencies so tests run it with real ones of their own.
+// The admin app: JSON API under /api (bearer token: ADMIN_TOKEN or an access token), web pages for
+// ops and customers (login with a token), probes (/livez, /readyz, /healthz) and /metrics. Built from its dependencies so tests run it with real ones of their own.
 import { z } from 'zod';
-import rateLimit from '@fastify/rate-limit';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
@@ -15,7 +14,14 @@ import { exportRoutes } from './api/export-routes';
 import { healthRoutes } from './api/health-routes';
 import { logIngestRoutes } from './api/log-ingest-routes';
 import { manifestKeyRoutes } from './api/manifest-key-routes';
-import { bearerToken, tokensMatch } from './http/auth';
+import { tokenRoutes } from './api/token-routes';
+import { authenticate } from './access/access-tokens';
+import {
+  DEFAULT_FAILED_AUTH_LOCKOUT_MS,
+  DEFAULT_FAILED_AUTH_PER_MINUTE,
+  FailedAuthLimiter,
+} from './access/failed-auth-limiter';
+import { bearerToken } from './http/auth';
 import { HttpError } from './http/http-error';
 import { registerHttpMetrics } from './http/http-metrics';
 import { registerOpenApi } from './http/openapi';
@@ -23,7 +29,6 @@ import { type RouteSpec, defineRoute, registerRoutes } from './http/route';
 import { registerWebPages } from './web/web-pages';
 
 const JSON_BODY_LIMIT = 256 * 1024;
-const DEFAULT_FAILED_AUTH_PER_MINUTE = 10;
 
 /** The admin app's version: in the OpenAPI document and GET /api/openapi.json. */
 export const ADMIN_VERSION = '0.1.0';
@@ -62,6 +67,7 @@ export function apiRoutes(deps: AdminDeps): RouteSpec[] {
     ...exportRoutes(deps),
     ...logIngestRoutes(deps),
     ...manifestKeyRoutes(deps),
+    ...tokenRoutes(deps),
   ];
   routes.push(
     defineRoute({
@@ -69,7 +75,7 @@ export function apiRoutes(deps: AdminDeps): RouteSpec[] {
       path: '/api/openapi.json',
       summary: 'This API as an OpenAPI 3 document (also committed as docs/openapi.json)',
       tag: 'meta',
-      auth: true,
+      access: 'organization',
       responses: { 200: { description: 'the OpenAPI document', schema: z.record(z.string(), z.unknown()) } },
       handler: async ({ request }) => ({
         status: 200,
@@ -88,8 +94,8 @@ export interface RegisteredRoute {
 declare module 'fastify' {
   interface FastifyInstance {
     registeredRoutes: RegisteredRoute[];
-    /** Counts one failed authentication of this request's address; throws 429 past the limit. */
-    countFailedAuth: (this: FastifyInstance, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+    /** Counts one failed authentication of this request's address; throws 429 once it is locked out. */
+    countFailedAuth: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   }
 }
 
@@ -109,18 +115,29 @@ export async function buildAdminServer(deps: AdminDeps): Promise<FastifyInstance
 
   registerHttpMetrics(app);
 
-  // Failed token attempts (a wrong API token, a refused login) per client address: a brute
-  // force meets 429 with Retry-After. Only failures count: a right token is never slowed.
-  await app.register(rateLimit, { global: false });
-  const countFailedAuth = app.rateLimit({
-    max: deps.settings.failedAuthPerMinute ?? DEFAULT_FAILED_AUTH_PER_MINUTE,
-    timeWindow: 60_000,
-    keyGenerator: (request) => request.ip,
-    errorResponseBuilder: (_request, context) =>
-      new HttpError(429, 'rate_limited', `too many failed authentication attempts: try again in ${context.after}`, [
-        { path: 'headers.authorization', message: `more than ${context.max} failures in a minute from this address` },
-      ]),
+  // Failed token attempts (a wrong API token, a refused login) per client address: past the limit
+  // the address is locked out (429 with Retry-After). A right token is never slowed.
+  const limiter = new FailedAuthLimiter({
+    perMinute: deps.settings.failedAuthPerMinute ?? DEFAULT_FAILED_AUTH_PER_MINUTE,
+    lockoutMs: deps.settings.failedAuthLockoutMs ?? DEFAULT_FAILED_AUTH_LOCKOUT_MS,
   });
+  const countFailedAuth = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const lockedMs = await limiter.fail(request.ip);
+    if (lockedMs === 0) return;
+    request.log.warn({ ip: request.ip, lockedMs }, 'address locked out after failed authentication');
+    reply.header('retry-after', String(Math.ceil(lockedMs / 1000)));
+    throw new HttpError(
+      429,
+      'rate_limited',
+      `too many failed authentication attempts: try again in ${Math.ceil(lockedMs / 60_000)} minute(s)`,
+      [
+        {
+          path: 'headers.authorization',
+          message: `more than ${limiter.options.perMinute} failures in a minute from this address`,
+        },
+      ],
+    );
+  };
   app.decorate('countFailedAuth', countFailedAuth);
 
   app.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (_request, body, done) => done(null, body));
@@ -143,13 +160,15 @@ export async function buildAdminServer(deps: AdminDeps): Promise<FastifyInstance
     const path = request.url.split('?')[0] as string;
     if (path !== '/api' && !path.startsWith('/api/')) return;
     const token = bearerToken(request.headers.authorization);
-    if (token === undefined || !tokensMatch(token, deps.settings.adminToken)) {
-      if (token !== undefined) await countFailedAuth.call(app, request, reply);
-      const error = new HttpError(401, 'unauthorized', 'send Authorization: Bearer <ADMIN_TOKEN>', [
-        { path: 'headers.authorization', message: token === undefined ? 'missing' : 'wrong token' },
+    const principal = token === undefined ? undefined : await authenticate(deps.store, deps.settings.adminToken, token);
+    if (!principal) {
+      if (token !== undefined) await countFailedAuth(request, reply);
+      const error = new HttpError(401, 'unauthorized', 'send Authorization: Bearer <token>', [
+        { path: 'headers.authorization', message: token === undefined ? 'missing' : 'wrong, revoked or expired token' },
       ]);
       return reply.code(401).header('www-authenticate', 'Bearer').send(error.toBody());
     }
+    request.principal = principal;
   });
 
   app.setErrorHandler((err: FastifyError, request, reply) => {

@@ -11,14 +11,19 @@ import {
   exportCombinationProblems,
   formatMicrosRfc3339,
 } from '@log-exporter/schemas';
+import { type Principal, canSee } from './access/principal';
 import type { AdminDeps } from './admin-deps';
 import { HttpError } from './http/http-error';
 
-/** Who made a change: the API caller (X-Admin-Actor header, else "admin") or the web user. */
+/** Who made a change: the principal of the API token or web session, from where and through what. */
 export interface Actor {
-  name: string;
+  principal: Principal;
   ipAddress: string | null;
   context: 'admin-api' | 'admin-web';
+}
+
+export function actorOf(principal: Principal, ipAddress: string | null, context: Actor['context']): Actor {
+  return { principal, ipAddress, context };
 }
 
 type ExportEvent = 'log_export.created' | 'log_export.updated' | 'log_export.deleted';
@@ -31,9 +36,9 @@ function auditEvent(
 ): AuditLogIngestRecord {
   return {
     organization: config.organization,
-    actor: actor.name,
+    actor: actor.principal.name,
     actor_ip_address: actor.ipAddress,
-    actor_kind: 'admin',
+    actor_kind: actor.principal.kind === 'ops' ? 'admin' : 'customer',
     actor_location: null,
     actor_slug_perm: null,
     actor_url: null,
@@ -92,14 +97,18 @@ export async function reconcile(deps: AdminDeps) {
 
 export async function createExport(deps: AdminDeps, input: NewExport, actor: Actor): Promise<ExportConfig> {
   const destination = await deps.store.destinations.get(input.destinationId);
-  if (!destination) {
+  // Another organisation's destination is refused like an unknown one: its existence stays hidden.
+  if (!destination || !canSee(actor.principal, destination.organization)) {
     throw new HttpError(400, 'invalid_request', `destination ${JSON.stringify(input.destinationId)} does not exist`, [
       { path: 'body.destinationId', message: 'unknown destination' },
     ]);
   }
   const config = await deps.store.exports.create(input, destination.organization);
   await record(deps, auditEvent(actor, 'log_export.created', config, destination));
-  deps.logger.info({ exportId: config.id, organization: config.organization, actor: actor.name }, 'export created');
+  deps.logger.info(
+    { exportId: config.id, organization: config.organization, actor: actor.principal.name },
+    'export created',
+  );
   await syncSchedule(deps, config);
   return config;
 }
@@ -133,7 +142,7 @@ export async function changeExport(
     deps,
     auditEvent(actor, 'log_export.updated', updated, await deps.store.destinations.get(updated.destinationId)),
   );
-  deps.logger.info({ exportId: id, change: Object.keys(change), actor: actor.name }, 'export changed');
+  deps.logger.info({ exportId: id, change: Object.keys(change), actor: actor.principal.name }, 'export changed');
   await syncSchedule(deps, updated);
   return updated;
 }
@@ -145,7 +154,7 @@ export async function deleteExport(deps: AdminDeps, id: string, actor: Actor): P
     deps,
     auditEvent(actor, 'log_export.deleted', current, await deps.store.destinations.get(current.destinationId)),
   );
-  deps.logger.info({ exportId: id, actor: actor.name }, 'export deleted');
+  deps.logger.info({ exportId: id, actor: actor.principal.name }, 'export deleted');
   try {
     await deps.temporal.removeSchedule(id);
   } catch (err) {

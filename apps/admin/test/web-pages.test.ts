@@ -48,13 +48,13 @@ describe('login', () => {
     const response = await get('/exports/new', {});
     expect(response.statusCode).toBe(303);
     expect(response.headers.location).toBe('/login?next=%2Fexports%2Fnew');
-    expect((await get('/login', {})).body).toContain('Admin token');
+    expect((await get('/login', {})).body).toContain('Access token');
   });
 
   it('refuses a wrong token and sets an HttpOnly, SameSite=Strict session cookie for the right one', async () => {
     const wrong = await post('/login', { token: 'wrong-token-wrong-token' }, {});
     expect(wrong.statusCode).toBe(401);
-    expect(wrong.body).toContain('That is not the admin token.');
+    expect(wrong.body).toContain('That token is not valid');
     const right = await post('/login', { token: TOKEN, next: '/destinations/new' }, {});
     expect(right.statusCode).toBe(303);
     expect(right.headers.location).toBe('/destinations/new');

@@ -1,7 +1,10 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { type ExportConfig, createExportInputSchema, slug, updateExportInputSchema } from '@log-exporter/schemas';
+import { callerOf } from '../access/caller';
+import { canSee, listingOrganization } from '../access/principal';
 import type { AdminDeps } from '../admin-deps';
-import { type Actor, changeExport, createExport, deleteExport, reconcile } from '../export-management';
+import { type Actor, actorOf, changeExport, createExport, deleteExport, reconcile } from '../export-management';
 import { HttpError, errorBodySchema, notFound } from '../http/http-error';
 import { defineRoute } from '../http/route';
 import { reconcileExport, reconcileRuns } from '../reconciliation';
@@ -26,11 +29,9 @@ const runRequestSchema = z.union([
   z.strictObject({ from: z.string().min(1), to: z.string().min(1) }),
 ]);
 
-/** The API caller as an audit actor: `X-Admin-Actor` names a person or service, else "admin". */
-export function apiActor(request: { headers: Record<string, unknown>; ip: string }): Actor {
-  const header = request.headers['x-admin-actor'];
-  const name = typeof header === 'string' && /^[\w.@+ -]{1,128}$/.test(header) ? header : 'admin';
-  return { name, ipAddress: request.ip ?? null, context: 'admin-api' };
+/** The API caller as an audit actor: its token's name (no header can claim another). */
+export function apiActor(request: FastifyRequest): Actor {
+  return actorOf(callerOf(request), request.ip ?? null, 'admin-api');
 }
 
 export function exportRoutes(deps: AdminDeps) {
@@ -42,9 +43,10 @@ export function exportRoutes(deps: AdminDeps) {
     return exportResponse(config, failingAfter, reconciliation);
   }
 
-  async function load(id: string) {
+  /** The export, if the caller may see it: another organisation's answers 404 like an unknown one. */
+  async function load(request: FastifyRequest, id: string) {
     const config = await deps.store.exports.get(id);
-    if (!config) throw notFound('export', id);
+    if (!config || !canSee(callerOf(request), config.organization)) throw notFound('export', id);
     return config;
   }
 
@@ -54,7 +56,7 @@ export function exportRoutes(deps: AdminDeps) {
       path: '/api/exports',
       summary: "Create an export: one log type of the destination's organisation, in one format and folder",
       tag: 'exports',
-      auth: true,
+      access: 'organization',
       body: createExportInputSchema,
       responses: { 201: { description: 'created', schema: exportResponseSchema }, 400: errors[400] },
       handler: async ({ body, request }) => ({
@@ -67,34 +69,35 @@ export function exportRoutes(deps: AdminDeps) {
       path: '/api/exports',
       summary: 'List exports with their health (last success, last error, status)',
       tag: 'exports',
-      auth: true,
+      access: 'organization',
       query: z.strictObject({ organization: slug.optional() }),
       responses: { 200: { description: 'exports', schema: z.array(exportResponseSchema) }, 400: errors[400] },
-      handler: async ({ query }) => ({
-        status: 200,
-        body: await Promise.all(
-          (await deps.store.exports.list(query.organization ? { organization: query.organization } : {})).map((c) =>
-            respond(c),
-          ),
-        ),
-      }),
+      handler: async ({ query, request }) => {
+        const organization = listingOrganization(callerOf(request), query.organization);
+        if (organization === null) return { status: 200, body: [] };
+        const configs = await deps.store.exports.list(organization === undefined ? {} : { organization });
+        return { status: 200, body: await Promise.all(configs.map((c) => respond(c))) };
+      },
     }),
     defineRoute({
       method: 'GET',
       path: '/api/exports/:id',
       summary: 'Read an export, with reconciliation: records stored but not delivered, per window',
       tag: 'exports',
-      auth: true,
+      access: 'organization',
       params: exportParams,
       responses: { 200: { description: 'the export', schema: exportResponseSchema }, 404: errors[404] },
-      handler: async ({ params }) => ({ status: 200, body: await respond(await load(params.id), true) }),
+      handler: async ({ params, request }) => ({
+        status: 200,
+        body: await respond(await load(request, params.id), true),
+      }),
     }),
     defineRoute({
       method: 'PATCH',
       path: '/api/exports/:id',
       summary: 'Change an export (format, folder, repositories, exclusions, compression, cadence, enabled)',
       tag: 'exports',
-      auth: true,
+      access: 'organization',
       params: exportParams,
       body: updateExportInputSchema,
       responses: {
@@ -103,6 +106,7 @@ export function exportRoutes(deps: AdminDeps) {
         404: errors[404],
       },
       handler: async ({ params, body, request }) => {
+        await load(request, params.id);
         const updated = await changeExport(deps, params.id, body, apiActor(request));
         if (!updated) throw notFound('export', params.id);
         return { status: 200, body: await respond(updated) };
@@ -113,10 +117,11 @@ export function exportRoutes(deps: AdminDeps) {
       path: '/api/exports/:id',
       summary: 'Delete an export (its run history stays)',
       tag: 'exports',
-      auth: true,
+      access: 'organization',
       params: exportParams,
       responses: { 204: { description: 'deleted' }, 404: errors[404] },
       handler: async ({ params, request }) => {
+        await load(request, params.id);
         if (!(await deleteExport(deps, params.id, apiActor(request)))) throw notFound('export', params.id);
         return { status: 204 };
       },
@@ -127,7 +132,7 @@ export function exportRoutes(deps: AdminDeps) {
       summary:
         'Run one window now ({ window }; rerun: true rewrites it whole), or backfill every window starting in [from, to] ({ from, to }); a window delivered before gets only the records stored since (late records)',
       tag: 'runs',
-      auth: true,
+      access: 'organization',
       params: exportParams,
       body: runRequestSchema,
       responses: {
@@ -140,8 +145,8 @@ export function exportRoutes(deps: AdminDeps) {
         404: errors[404],
         503: { description: 'Temporal is unreachable', schema: errorBodySchema },
       },
-      handler: async ({ params, body }) => {
-        const requested = await requestRuns(deps, await load(params.id), body);
+      handler: async ({ params, body, request }) => {
+        const requested = await requestRuns(deps, await load(request, params.id), body);
         return {
           status: 202,
           body: {
@@ -157,7 +162,7 @@ export function exportRoutes(deps: AdminDeps) {
       path: '/api/exports/:id/schedule',
       summary: "The export's Temporal Schedule: paused or not, next runs, recent runs",
       tag: 'schedules',
-      auth: true,
+      access: 'organization',
       params: exportParams,
       responses: {
         200: { description: 'the schedule', schema: scheduleStateSchema },
@@ -167,8 +172,8 @@ export function exportRoutes(deps: AdminDeps) {
         },
         503: { description: 'Temporal is unreachable', schema: errorBodySchema },
       },
-      handler: async ({ params }) => {
-        await load(params.id);
+      handler: async ({ params, request }) => {
+        await load(request, params.id);
         const state = await deps.temporal.describeSchedule(params.id).catch((err: unknown) => {
           throw new HttpError(503, 'temporal_unavailable', `Temporal did not answer: ${(err as Error).message}`);
         });
@@ -181,7 +186,7 @@ export function exportRoutes(deps: AdminDeps) {
       path: '/api/schedules/reconcile',
       summary: 'Make the Temporal Schedules match the exports (create missing, fix changed, delete orphaned)',
       tag: 'schedules',
-      auth: true,
+      access: 'ops',
       responses: {
         200: { description: 'what was done', schema: reconcileReportSchema },
         503: { description: 'Temporal is unreachable', schema: errorBodySchema },
@@ -198,7 +203,7 @@ export function exportRoutes(deps: AdminDeps) {
       path: '/api/exports/:id/runs',
       summary: 'Run history: window, status, records, bytes, objects with checksums, manifest, error, workflow',
       tag: 'runs',
-      auth: true,
+      access: 'organization',
       params: exportParams,
       query: z.strictObject({
         limit: z
@@ -213,8 +218,8 @@ export function exportRoutes(deps: AdminDeps) {
         400: errors[400],
         404: errors[404],
       },
-      handler: async ({ params, query }) => {
-        const config = await load(params.id);
+      handler: async ({ params, query, request }) => {
+        const config = await load(request, params.id);
         const runs = await deps.store.runs.list(params.id, { limit: query.limit ?? 100 });
         const reconciled = await reconcileRuns(deps.store, config, runs);
         return {

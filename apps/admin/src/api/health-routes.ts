@@ -24,7 +24,7 @@ export function healthRoutes(deps: AdminDeps) {
       path,
       summary,
       tag: 'health',
-      auth: false,
+      access: 'public',
       responses: {
         200: { description: 'the database and Temporal answer', schema: healthSchema },
         503: { description: 'the database or Temporal does not answer', schema: healthSchema },
@@ -40,7 +40,7 @@ export function healthRoutes(deps: AdminDeps) {
       path: '/livez',
       summary: 'Liveness: the process answers (dependencies are not checked)',
       tag: 'health',
-      auth: false,
+      access: 'public',
       responses: { 200: { description: 'the process answers', schema: livenessSchema } },
       handler: async () => ({ status: 200, body: { ok: true as const } }),
     }),

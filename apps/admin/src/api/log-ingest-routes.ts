@@ -70,7 +70,7 @@ export function logIngestRoutes(deps: AdminDeps) {
   const common = {
     method: 'POST' as const,
     tag: 'logs',
-    auth: true,
+    access: 'ops' as const,
     bodyType: 'application/x-ndjson' as const,
     bodyLimit: deps.settings.ingestBodyLimit,
   };

@@ -22,7 +22,7 @@ export function manifestKeyRoutes(deps: AdminDeps) {
       path: '/api/manifest-keys',
       summary: 'The public keys that check manifest signatures (newest first), to hand to customers',
       tag: 'integrity',
-      auth: true,
+      access: 'organization',
       responses: { 200: { description: 'the public keys', schema: manifestKeysSchema } },
       handler: async () => ({
         status: 200,

@@ -7,9 +7,12 @@ import { SpanKind, SpanStatusCode, context, propagation, trace } from '@opentele
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { opsOnly } from '../access/principal';
+import { callerOf } from '../access/caller';
 import { HttpError, errorBodySchema, invalidRequest } from './http-error';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type Access = 'public' | 'organization' | 'ops';
 
 export interface ResponseSpec {
   description: string;
@@ -41,8 +44,12 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R extends Resp
   path: string;
   summary: string;
   tag: string;
-  /** Requires the bearer token (everything under /api). */
-  auth: boolean;
+  /**
+   * Who may call it. `public`: anyone (probes). `organization`: any valid token; a customer token
+   * sees only its organisation (another's resources answer 404). `ops`: ops tokens only (a
+   * customer token gets 403).
+   */
+  access: Access;
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
@@ -65,7 +72,10 @@ const ERROR_RESPONSES: Responses = {
   500: { description: 'a bug of ours: it is logged', schema: errorBodySchema },
 };
 const AUTH_RESPONSES: Responses = {
-  401: { description: 'missing or wrong bearer token', schema: errorBodySchema },
+  401: { description: 'missing, wrong, revoked or expired bearer token', schema: errorBodySchema },
+};
+const OPS_RESPONSES: Responses = {
+  403: { description: 'a customer token: this needs an ops token', schema: errorBodySchema },
 };
 const PARAMS_RESPONSES: Responses = {
   404: { description: 'no such resource', schema: errorBodySchema },
@@ -104,7 +114,8 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
     const ndjson = spec.bodyType === 'application/x-ndjson';
     const responses: Responses = {
       ...ERROR_RESPONSES,
-      ...(spec.auth ? AUTH_RESPONSES : {}),
+      ...(spec.access !== 'public' ? AUTH_RESPONSES : {}),
+      ...(spec.access === 'ops' ? OPS_RESPONSES : {}),
       ...(spec.params ? PARAMS_RESPONSES : {}),
       ...(spec.body ? BODY_RESPONSES : {}),
       ...spec.responses,
@@ -113,12 +124,12 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
       method: spec.method,
       url: spec.path,
       ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
-      config: { auth: spec.auth },
+      config: { access: spec.access },
       schema: {
         summary: spec.summary,
         tags: [spec.tag],
         operationId: operationId(spec),
-        security: spec.auth ? [{ bearerAuth: [] }] : [],
+        security: spec.access === 'public' ? [] : [{ bearerAuth: [] }],
         ...(spec.params ? { params: spec.params } : {}),
         ...(spec.query ? { querystring: spec.query } : {}),
         ...(spec.body ? { body: ndjson ? ndjsonBody(spec.body) : spec.body } : {}),
@@ -133,6 +144,7 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
       },
       // The content type is checked before the body is validated: a form post gets 415, not a 400.
       preValidation: async (request) => {
+        if (spec.access === 'ops') opsOnly(callerOf(request), `${spec.method} ${spec.path}`);
         if (!spec.body) return;
         const expected = ndjson ? 'application/x-ndjson' : 'application/json';
         const type = String(request.headers['content-type'] ?? '');

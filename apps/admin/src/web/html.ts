@@ -31,6 +31,8 @@ export interface PageOptions {
   body: Html;
   /** Shown when logged in: the logout form needs the CSRF token. */
   csrf?: string;
+  /** Who is logged in: customers see their organisation's pages only. */
+  viewer?: { name: string; organization: string | null };
   flash?: { kind: 'ok' | 'error'; text: string };
 }
 
@@ -52,6 +54,7 @@ export function page(options: PageOptions): string {
               ? html`<nav>
                   <a href="/">Exports</a> <a href="/destinations/new">New destination</a>
                   <a href="/exports/new">New export</a>
+                  ${options.viewer ? html`<span class="scope" id="viewer">${options.viewer.name}${options.viewer.organization ? ` (${options.viewer.organization})` : ' (ops)'}</span>` : ''}
                   <form method="post" action="/logout" class="inline">
                     <input type="hidden" name="_csrf" value="${options.csrf}" /><button type="submit">Log out</button>
                   </form>

@@ -44,4 +44,18 @@ button { padding: .35rem .8rem; cursor: pointer; }
 .status-degraded, .undelivered { color: #b54708; font-weight: 600; }
 .field-error { font-size: .85rem; margin: .2rem 0; }
 ol.steps li { margin-bottom: .5rem; }
+.delivery-chart { margin: .5rem 0 1.5rem; background: #fff; padding: .6rem; border: 1px solid #e3e6eb; }
+.delivery-chart svg { max-width: 100%; height: auto; }
+.delivery-chart figcaption { font-size: .85rem; color: #4b5563; }
+.chart-label { font-size: 12px; font-weight: 600; fill: #1d2330; }
+.chart-scale { font-size: 10px; fill: #6b7280; }
+.chart-axis { stroke: #d5d9e0; }
+.chart-ok { fill: #2f7d4a; background: #2f7d4a; }
+.chart-degraded { fill: #d97706; background: #d97706; }
+.chart-failed { fill: #b42318; background: #b42318; }
+.chart-running { fill: #6b7280; background: #6b7280; }
+.chart-missing { fill: none; stroke: #9ca3af; stroke-dasharray: 3 2; background: #e5e7eb; }
+.legend { display: inline-block; padding: 0 .4rem; color: #fff; border-radius: 3px; }
+.legend.chart-missing { color: #374151; }
+.scope { font-size: .85rem; color: #d1d5db; }
 `;
