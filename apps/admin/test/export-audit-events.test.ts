@@ -64,12 +64,21 @@ describe('audit events of export changes', () => {
     });
 
     // The bootstrap ADMIN_TOKEN is "admin", whatever the header says.
-    const changed = await admin.api('PATCH', `/api/exports/${created.id}`, { format: 'json' }, { 'x-admin-actor': 'someone-else' });
+    const changed = await admin.api(
+      'PATCH',
+      `/api/exports/${created.id}`,
+      { format: 'json' },
+      { 'x-admin-actor': 'someone-else' },
+    );
     expect(changed.statusCode).toBe(200);
     events = await auditRecords('audited');
     expect(events.map((e) => e.event)).toEqual(['log_export.created', 'log_export.updated']);
 
-    const customer = await admin.api('POST', '/api/tokens', { kind: 'customer', name: 'audited-ci', organization: 'audited' });
+    const customer = await admin.api('POST', '/api/tokens', {
+      kind: 'customer',
+      name: 'audited-ci',
+      organization: 'audited',
+    });
     const asCustomer = { authorization: `Bearer ${customer.json().token}`, 'x-admin-actor': 'someone-else' };
     expect((await admin.api('DELETE', `/api/exports/${created.id}`, undefined, asCustomer)).statusCode).toBe(204);
     events = await auditRecords('audited');

@@ -118,6 +118,18 @@ export async function startAdmin(options: {
   };
 }
 
+/** A new access token through the API (as the bootstrap ops token): its bearer secret and ID. */
+export async function issueAccessToken(
+  admin: AdminHarness,
+  request: { kind: 'ops' | 'customer'; name: string; organization?: string; expiresAt?: string },
+): Promise<{ token: string; id: string }> {
+  const response = await admin.api('POST', '/api/tokens', request);
+  if (response.statusCode !== 201)
+    throw new Error(`POST /api/tokens answered ${response.statusCode}: ${response.body}`);
+  const body = response.json() as { token: string; id: string };
+  return { token: body.token, id: body.id };
+}
+
 export const DESTINATION = {
   organization: 'acmecorp',
   awsAccountId: '995557609558',
