@@ -35,6 +35,8 @@ export interface AdminHarness {
   deps: AdminDeps;
   store: Store;
   taskQueue: string;
+  /** The SQLite file of the store (undefined with a PostgreSQL URL). */
+  databaseFile: string | undefined;
   /** JSON request with the admin token. */
   api(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
@@ -101,6 +103,7 @@ export async function startAdmin(options: {
     deps,
     store,
     taskQueue,
+    databaseFile: options.databaseUrl ? undefined : join(dir, 'store.db'),
     api: (method, url, body, headers = {}) =>
       app.inject({
         method: method as 'GET',
