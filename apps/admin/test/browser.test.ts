@@ -2,7 +2,9 @@
 // playwright-core) against the real admin app, Temporal dev server, worker, moto and SQLite:
 // log in, create a destination and a client-log export, read the policies off the hand-over page
 // (the customer creates their role from them), verify, run now, and see the run succeed with its
-// object keys. A screenshot of each page lands in .reports/screenshots/.
+// object keys. Then a customer with its own token: only its organisation, its own hand-over and
+// verify, an export with run history and the delivery chart; an ops login still sees everyone.
+// A screenshot of each page lands in .reports/screenshots/.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -15,10 +17,10 @@ import {
   ensureChromium,
   listKeys,
 } from '@log-exporter/local-stack';
-import { previousWindow, windowContaining } from '@log-exporter/schemas';
+import { type ExportWindow, previousWindow, windowContaining } from '@log-exporter/schemas';
 import { generateClientLogs } from '@log-exporter/testing';
 import { startAdminWorker } from './admin-worker';
-import { type AdminHarness, DESTINATION, TOKEN, startAdmin, startMoto } from './harness';
+import { type AdminHarness, DESTINATION, TOKEN, issueAccessToken, startAdmin, startMoto } from './harness';
 
 const SCREENSHOTS = join(REPO_ROOT, '.reports', 'screenshots');
 
@@ -143,5 +145,175 @@ describe('onboarding in the browser', () => {
     expect(await page.textContent('table[aria-label=exports] tbody')).toContain('healthy');
     await screenshot('09-exports-healthy');
     account.s3.destroy();
+  }, 240_000);
+
+  it('shows a customer only its organisation: hand-over, verify, run history and the chart; ops still see all', async () => {
+    const yesterday = previousWindow('daily', windowContaining('daily', Date.now()));
+    const daysBefore = (n: number): ExportWindow => {
+      let window = yesterday;
+      for (let i = 0; i < n; i++) window = previousWindow('daily', window);
+      return window;
+    };
+    // Another organisation, onboarded by ops: the customer must not see it.
+    const hidden = (
+      await admin.api('POST', '/api/destinations', {
+        ...DESTINATION,
+        organization: 'hiddenco',
+        bucket: 'hiddenco-logs',
+      })
+    ).json();
+    const hiddenExport = (
+      await admin.api('POST', '/api/exports', {
+        destinationId: hidden.id,
+        logType: 'client',
+        format: 'csv',
+        folder: 'c',
+      })
+    ).json();
+    const { token } = await issueAccessToken(admin, { kind: 'customer', name: 'custco-admin', organization: 'custco' });
+    await admin.store.logs.insertClientLogs([
+      ...generateClientLogs({ seed: 78, organization: 'custco', window: yesterday, count: 300 }),
+    ]);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const customer = await context.newPage();
+    const shot = (name: string) => customer.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+    try {
+      await customer.goto(`${baseUrl}/`);
+      await customer.fill('#token', token);
+      await customer.click('button[type=submit]');
+      await customer.waitForURL(`${baseUrl}/`);
+      expect(await customer.textContent('#viewer')).toBe('custco-admin (custco)');
+      expect(await customer.textContent('main')).not.toContain('hiddenco');
+      expect(await customer.textContent('main')).not.toContain(DESTINATION.organization);
+      await shot('20-customer-exports');
+
+      await customer.click('text=New destination');
+      expect(await customer.getAttribute('#organization', 'readonly')).not.toBeNull();
+      expect(await customer.inputValue('#organization')).toBe('custco');
+      for (const [field, value] of Object.entries({
+        awsAccountId: '717171717171',
+        bucket: 'custco-logs',
+        prefix: 'logs',
+        roleName: 'ExporterRole',
+      }))
+        await customer.fill(`#${field}`, value);
+      await customer.click('button:has-text("Create destination")');
+      await customer.waitForURL(/\/destinations\/dst_/);
+      await shot('21-customer-hand-over');
+      const trust = JSON.parse((await customer.textContent('#trust-policy'))!);
+      const permission = JSON.parse((await customer.textContent('#permission-policy'))!);
+      const account = await createCustomerAccount(moto.endpoint, {
+        accountId: '717171717171',
+        bucket: 'custco-logs',
+        roleName: 'ExporterRole',
+        trustPolicy: trust,
+        permissionPolicy: permission,
+      });
+      try {
+        await customer.click('button:has-text("Verify my setup")');
+        await customer.waitForSelector('#verification-result');
+        expect(await customer.textContent('#verification-result')).toContain('Verification passed');
+        expect(await customer.locator('table[aria-label=verification] tbody tr').count()).toBeGreaterThanOrEqual(2);
+        await shot('22-customer-verified');
+
+        await customer.click('text=Add an export to this destination');
+        await customer.waitForURL(/\/exports\/new/);
+        await customer.selectOption('#logType', 'client');
+        await customer.selectOption('#format', 'csv');
+        await customer.fill('#folder', 'downloads');
+        await customer.click('button:has-text("Create export")');
+        await customer.waitForURL(/\/exports\/exp_/);
+        const exportId = new URL(customer.url()).pathname.split('/').pop()!;
+
+        // Earlier history for the chart: four delivered windows, one failed, one without a run.
+        for (const [n, status] of [
+          [6, 'failed'],
+          [5, 'succeeded'],
+          [4, 'succeeded'],
+          [3, 'succeeded'],
+          [2, 'succeeded'],
+        ] as const) {
+          const window = daysBefore(n);
+          const workflowId = `export-window/${exportId}/${window.start}`;
+          await admin.store.runs.markStarted({ exportId, window, workflowId, workflowRunId: null });
+          await admin.store.runs.markFinished({
+            exportId,
+            window,
+            workflowId,
+            status,
+            objects:
+              status === 'failed'
+                ? []
+                : [{ key: `logs/downloads/${n}`, records: 100 * n, bytes: 4_000 * n, sha256: 'a'.repeat(64) }],
+            manifestKey: null,
+            error: status === 'failed' ? { type: 'AccessDenied', message: 'the role refused s3:PutObject' } : null,
+          });
+        }
+
+        await customer.fill('#window', yesterday.start.slice(0, 10));
+        await customer.click('button:has-text("Run now")');
+        await customer.waitForSelector('.flash.ok');
+        const deadline = Date.now() + 90_000;
+        for (;;) {
+          await customer.reload();
+          const status = await customer
+            .locator('table[aria-label=runs] tbody tr td:nth-child(2)')
+            .first()
+            .textContent();
+          if (status?.trim() === 'succeeded') break;
+          if (Date.now() > deadline) throw new Error(`run not succeeded in time (status ${status})`);
+          await customer.waitForTimeout(1_000);
+        }
+        // Late records for yesterday: the chart marks it degraded until they are delivered.
+        await admin.store.logs.insertClientLogs([
+          ...generateClientLogs({ seed: 79, organization: 'custco', window: yesterday, count: 7 }),
+        ]);
+        await customer.reload();
+        await shot('23-customer-run-history');
+        expect(await customer.textContent('table[aria-label=runs] tbody tr td:nth-child(3)')).toContain('300');
+        expect(await customer.locator('table[aria-label=runs] a:has-text("workflow")').count()).toBe(0);
+
+        const chart = customer.locator('figure.delivery-chart');
+        await chart.screenshot({ path: join(SCREENSHOTS, '24-customer-chart.png') });
+        const marks = async (mark: string) => customer.locator(`g[data-panel=records] rect[data-mark=${mark}]`).count();
+        expect(await customer.locator('g[data-panel=records] rect').count()).toBe(30);
+        expect(await marks('failed')).toBe(1);
+        expect(await marks('degraded')).toBe(1);
+        expect(await marks('ok')).toBe(4);
+        expect(
+          await customer.getAttribute(`g[data-panel=records] rect[data-window="${daysBefore(1).start}"]`, 'data-mark'),
+        ).toBe('missing');
+        expect(await customer.textContent('#chart-desc')).toContain('1 failed, 1 degraded');
+
+        // Another organisation's export is "not found", exactly like an unknown one.
+        const response = await customer.goto(`${baseUrl}/exports/${hiddenExport.id}`);
+        expect(response?.status()).toBe(404);
+        expect(await customer.textContent('h1')).toBe('No such export');
+        const handover = await customer.goto(`${baseUrl}/destinations/${hidden.id}`);
+        expect(handover?.status()).toBe(404);
+      } finally {
+        account.s3.destroy();
+      }
+    } finally {
+      await context.close();
+    }
+
+    // Ops, logged in afresh, see every organisation.
+    const opsContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const ops = await opsContext.newPage();
+    try {
+      await ops.goto(`${baseUrl}/login`);
+      await ops.fill('#token', TOKEN);
+      await ops.click('button[type=submit]');
+      await ops.waitForURL(`${baseUrl}/`);
+      const listed = await ops.textContent('table[aria-label=destinations] tbody');
+      for (const organization of ['custco', 'hiddenco', DESTINATION.organization])
+        expect(listed).toContain(organization);
+      expect(await ops.textContent('#viewer')).toBe('admin (ops)');
+      await ops.screenshot({ path: join(SCREENSHOTS, '25-ops-all-organisations.png'), fullPage: true });
+    } finally {
+      await opsContext.close();
+    }
   }, 240_000);
 });

@@ -22,7 +22,7 @@ export interface ChartSlot {
   mark: WindowMark;
   records: number;
   bytes: number;
-  /** Window end to the run's finish, in seconds; null without a finished run. */
+  /** Window end to the successful run's finish, in seconds; null without one. */
   lagSeconds: number | null;
 }
 
@@ -59,7 +59,9 @@ export function chartSlots(input: ChartInput): ChartSlot[] {
     const mark: WindowMark =
       run.status === 'failed' ? 'failed' : run.status === 'running' ? 'running' : undelivered > 0 ? 'degraded' : 'ok';
     const lagSeconds =
-      run.finishedAt === null ? null : Math.max(0, (Date.parse(run.finishedAt) * 1000 - windowEndMicros(window)) / 1e6);
+      run.finishedAt === null || run.status !== 'succeeded'
+        ? null
+        : Math.max(0, (Date.parse(run.finishedAt) * 1000 - windowEndMicros(window)) / 1e6);
     return { window, mark, records: run.records, bytes: run.bytes, lagSeconds };
   });
 }
@@ -108,11 +110,13 @@ export function deliveryChart(slots: readonly ChartSlot[]): Html {
     `${counts.failed} failed, ${counts.degraded} degraded, ${counts.missing} without a run`;
   const body = panels.map((panel, p) => {
     const top = TOP + p * (PANEL + GAP);
-    const max = Math.max(1, ...slots.map(panel.value));
+    const max = Math.max(1, ...slots.filter((s) => s.mark !== 'failed').map(panel.value));
     const bars = slots.map((slot, i) => {
       const x = LEFT + i * step;
       const value = panel.value(slot);
-      const h = slot.mark === 'missing' ? PANEL : Math.max(value > 0 ? 1 : 0, (value / max) * PANEL);
+      // A window without a run, or a failed one, fills its column in every panel: a gap must show.
+      const full = slot.mark === 'missing' || slot.mark === 'failed';
+      const h = full ? PANEL : Math.max(value > 0 ? 1 : 0, (value / max) * PANEL);
       const title =
         `${slot.window.start}: ${MARK_WORDS[slot.mark]}; ${slot.records} records, ${slot.bytes} bytes` +
         (slot.lagSeconds === null ? '' : `, delivered ${duration(slot.lagSeconds)} after the window closed`);
