@@ -2,7 +2,7 @@
 // one export form used to create and to change an export. Its choices come from the schemas'
 // enumerations (a new format or compression appears here without touching this file; the labels
 // are typed by those enumerations, so a missing label does not compile).
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   type Cadence,
   type Compression,
