@@ -1,6 +1,7 @@
 // The admin app: JSON API under /api (bearer token: ADMIN_TOKEN or an access token), web pages for
 // ops and customers (login with a token), probes (/livez, /readyz, /healthz) and /metrics. Built from its dependencies so tests run it with real ones of their own.
 import { z } from 'zod';
+import { ADMIN_AUTH_DEFAULTS } from '@log-exporter/schemas';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
@@ -16,11 +17,7 @@ import { logIngestRoutes } from './api/log-ingest-routes';
 import { manifestKeyRoutes } from './api/manifest-key-routes';
 import { tokenRoutes } from './api/token-routes';
 import { authenticate } from './access/access-tokens';
-import {
-  DEFAULT_FAILED_AUTH_LOCKOUT_MS,
-  DEFAULT_FAILED_AUTH_PER_MINUTE,
-  FailedAuthLimiter,
-} from './access/failed-auth-limiter';
+import { FailedAuthLimiter } from './access/failed-auth-limiter';
 import { bearerToken } from './http/auth';
 import { HttpError } from './http/http-error';
 import { registerHttpMetrics } from './http/http-metrics';
@@ -118,8 +115,8 @@ export async function buildAdminServer(deps: AdminDeps): Promise<FastifyInstance
   // Failed token attempts (a wrong API token, a refused login) per client address: past the limit
   // the address is locked out (429 with Retry-After). A right token is never slowed.
   const limiter = new FailedAuthLimiter({
-    perMinute: deps.settings.failedAuthPerMinute ?? DEFAULT_FAILED_AUTH_PER_MINUTE,
-    lockoutMs: deps.settings.failedAuthLockoutMs ?? DEFAULT_FAILED_AUTH_LOCKOUT_MS,
+    perMinute: deps.settings.failedAuthPerMinute ?? ADMIN_AUTH_DEFAULTS.failedAuthPerMinute,
+    lockoutMs: deps.settings.failedAuthLockoutMs ?? ADMIN_AUTH_DEFAULTS.failedAuthLockoutMs,
   });
   const countFailedAuth = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const lockedMs = await limiter.fail(request.ip);

@@ -53,6 +53,9 @@ async function main(): Promise<void> {
       settleDelayMs: env.EXPORT_SETTLE_DELAY,
       logRetentionMs: env.LOG_RETENTION,
       trustProxy: env.TRUST_PROXY,
+      failedAuthPerMinute: env.FAILED_AUTH_PER_MINUTE,
+      failedAuthLockoutMs: env.FAILED_AUTH_LOCKOUT,
+      verifyBundlePath: env.VERIFY_BUNDLE_PATH,
     },
   };
   const app = await buildAdminServer(deps);

@@ -67,6 +67,7 @@ const TABLE: Record<string, Expected> = {
   'GET /destinations/:id': PAGE_ITEM,
   'POST /destinations/:id/verify': [401, 401, 401, 200, 200, 404],
   'GET /exports/new': PAGE,
+  'GET /downloads/verify.mjs': PAGE,
   'POST /exports': [401, 401, 401, 303, 303, 400], // B: A's destination is "unknown"
   'GET /exports/:id': PAGE_ITEM,
   'POST /exports/:id/run': PAGE_POST_ITEM,

@@ -1,7 +1,7 @@
 // The admin app on real components: a SQLite file, the shared Temporal dev server (jest global
 // setup), and a moto emulator of this test file's own. Requests go through Fastify's inject (the
 // whole HTTP stack but the socket); the browser test listens on a real port.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
@@ -26,6 +26,9 @@ import { createTemporalGateway } from '../src/temporal-gateway';
 
 /** The signing key whose public half the test admin app publishes. */
 export const TEST_MANIFEST_KEY = parseSigningKey(generateSigningKey());
+
+/** The text of the harness's verify.mjs. */
+export const VERIFY_BUNDLE_TEXT = '#!/usr/bin/env node\n// verify.mjs as the harness serves it\n';
 
 export const TOKEN = 'test-admin-token-0123456789abcdef';
 export const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -58,6 +61,10 @@ export async function startAdmin(options: {
   settings?: Partial<AdminDeps['settings']>;
 }): Promise<AdminHarness> {
   const dir = mkdtempSync(join(tmpdir(), 'admin-test-'));
+  // What /downloads/verify.mjs serves: a small file of the test's own (the real one is built by
+  // `npm run build`, which the tests do not need to run).
+  const verifyBundlePath = join(dir, 'verify.mjs');
+  writeFileSync(verifyBundlePath, VERIFY_BUNDLE_TEXT);
   const store = options.databaseUrl
     ? await openStore(options.databaseUrl)
     : await openSqliteStore({ path: join(dir, 'store.db') });
@@ -93,6 +100,7 @@ export async function startAdmin(options: {
       logRetentionMs: 30 * 86_400_000,
       // The auth tests send wrong tokens to every route; operations.test.ts checks the limit.
       failedAuthPerMinute: 100_000,
+      verifyBundlePath,
       ...options.settings,
     },
   };

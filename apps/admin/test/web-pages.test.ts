@@ -1,7 +1,8 @@
 // The web pages' guards and forms through the HTTP stack: login with the admin token, an HttpOnly
 // SameSite cookie, CSRF tokens on every form, escaping of everything shown, field errors.
 import type { MotoServer } from '@log-exporter/local-stack';
-import { type AdminHarness, DESTINATION, TOKEN, startAdmin, startMoto } from './harness';
+import { rmSync } from 'node:fs';
+import { type AdminHarness, DESTINATION, TOKEN, VERIFY_BUNDLE_TEXT, startAdmin, startMoto } from './harness';
 
 let moto: MotoServer;
 let admin: AdminHarness;
@@ -151,5 +152,24 @@ describe('forms', () => {
     expect((await get('/destinations/dst_aaaaaaaaaaaaaaaa')).statusCode).toBe(404);
     expect((await get('/exports/exp_aaaaaaaaaaaaaaaa')).statusCode).toBe(404);
     expect((await get('/exports/../../etc/passwd')).statusCode).toBe(404);
+  });
+});
+
+describe('downloads', () => {
+  it('serves verify.mjs to a logged-in user as an attachment, and says how to build it when it is missing', async () => {
+    const destination = (
+      await admin.api('POST', '/api/destinations', { ...DESTINATION, organization: 'downloads' })
+    ).json();
+    const page = (await get(`/destinations/${destination.id}`)).body;
+    expect(page).toContain('href="/downloads/verify.mjs"');
+    const file = await get('/downloads/verify.mjs');
+    expect(file.statusCode).toBe(200);
+    expect(file.body).toBe(VERIFY_BUNDLE_TEXT);
+    expect(file.headers['content-disposition']).toBe('attachment; filename="verify.mjs"');
+    expect(file.headers['content-type']).toMatch(/^text\/javascript/);
+    rmSync(admin.deps.settings.verifyBundlePath!);
+    const missing = await get('/downloads/verify.mjs');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body).toContain('npm run build');
   });
 });

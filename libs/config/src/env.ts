@@ -2,6 +2,7 @@
 // start-up. A bad value stops the process with a message naming the variable and the value.
 import { z } from 'zod';
 import {
+  ADMIN_AUTH_DEFAULTS,
   DEFAULT_TASK_QUEUE,
   EXPORT_DEFAULTS,
   WORKER_DEFAULTS,
@@ -126,6 +127,12 @@ export const adminEnvSchema = z
         return /^\d+$/.test(value) ? Number(value) : value;
       })
       .default(false),
+    /** Failed token attempts (API or login) per client address per minute before a lockout. */
+    FAILED_AUTH_PER_MINUTE: positiveInt.default(ADMIN_AUTH_DEFAULTS.failedAuthPerMinute),
+    /** How long an address past that limit is locked out. */
+    FAILED_AUTH_LOCKOUT: duration.default(ADMIN_AUTH_DEFAULTS.failedAuthLockoutMs),
+    /** The built verify.mjs (`npm run build`) that customers download from the hand-over page. */
+    VERIFY_BUNDLE_PATH: z.string().min(1).default('dist/verify/verify.mjs'),
     /** Where links to workflows point. */
     TEMPORAL_UI_URL: z.url().default('http://localhost:8233'),
     /** Consecutive failed windows after which an export shows as failing. */

@@ -55,6 +55,19 @@ describe('environment', () => {
     expect(admin('10.0.0.0/8,127.0.0.1')).toBe('10.0.0.0/8,127.0.0.1');
   });
 
+  it('reads the failed-authentication limits and the verify.mjs path, with their defaults', () => {
+    const base = { ADMIN_TOKEN: 'x'.repeat(32) };
+    expect(parseEnv(adminEnvSchema, base)).toMatchObject({
+      FAILED_AUTH_PER_MINUTE: 10,
+      FAILED_AUTH_LOCKOUT: 900_000,
+      VERIFY_BUNDLE_PATH: 'dist/verify/verify.mjs',
+    });
+    expect(parseEnv(adminEnvSchema, { ...base, FAILED_AUTH_PER_MINUTE: '3', FAILED_AUTH_LOCKOUT: '1h' })).toMatchObject(
+      { FAILED_AUTH_PER_MINUTE: 3, FAILED_AUTH_LOCKOUT: 3_600_000 },
+    );
+    expect(() => parseEnv(adminEnvSchema, { ...base, FAILED_AUTH_LOCKOUT: 'forever' })).toThrow(/FAILED_AUTH_LOCKOUT/);
+  });
+
   it('reads the schedule settings of the admin app', () => {
     const env = parseEnv(adminEnvSchema, {
       ADMIN_TOKEN: 'x'.repeat(32),

@@ -50,6 +50,17 @@ export const WORKER_DEFAULTS = {
   maxConcurrentLocalActivities: 20,
 } as const;
 
+/**
+ * The admin app's guard against token guessing: failed attempts (API or login) per client address
+ * per minute before the address is locked out, and for how long.
+ */
+export const ADMIN_AUTH_DEFAULTS = {
+  /** FAILED_AUTH_PER_MINUTE */
+  failedAuthPerMinute: 10,
+  /** FAILED_AUTH_LOCKOUT */
+  failedAuthLockoutMs: 15 * 60_000,
+} as const;
+
 /** S3's limits on multipart uploads: chunks of at least 5 MiB (but the last), at most 10,000 chunks. */
 export const S3_MIN_CHUNK_BYTES = 5 * MiB;
 export const S3_MAX_CHUNKS = 10_000;

@@ -5,9 +5,6 @@
 // the block; its memory store drops keys as they expire.
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
-export const DEFAULT_FAILED_AUTH_PER_MINUTE = 10;
-export const DEFAULT_FAILED_AUTH_LOCKOUT_MS = 15 * 60_000;
-
 export class FailedAuthLimiter {
   private readonly limiter: RateLimiterMemory;
 

@@ -33,6 +33,7 @@ import {
   formOfExport,
   one,
 } from './form';
+import { VERIFY_DOWNLOAD_PATH, registerDownloads } from './downloads';
 import { createPageSender, registerWebAuth } from './web-auth';
 import { csrfToken } from './web-session';
 import { destinationFormView } from './views/destination-form-page';
@@ -71,6 +72,7 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
   const secret = deps.settings.adminToken;
   const sendPage = createPageSender(secret);
   registerWebAuth(app, deps);
+  registerDownloads(app, deps);
 
   const csrf = (request: FastifyRequest) => csrfToken(secret, request.webSession ?? '');
   const webActor = (request: FastifyRequest): Actor => actorOf(callerOf(request), request.ip ?? null, 'admin-web');
@@ -161,6 +163,7 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
         publicKeys: deps.settings.manifestPublicKeys.map((k) => k.base64),
         csrf: csrf(request),
         audience: callerOf(request).kind,
+        verifyDownload: VERIFY_DOWNLOAD_PATH,
         today: yesterday(),
       }),
     });

@@ -1,5 +1,6 @@
 import { now } from '../clock';
 import { randomId } from '../ids';
+import { insertRow } from '../insert-row';
 import type { SqlDriver } from '../sql-driver';
 import type { AccessToken, AccessTokenRepository, NewAccessToken, StoredAccessToken } from '../store';
 
@@ -43,12 +44,7 @@ export class AccessTokens implements AccessTokenRepository {
       expires_at: input.expiresAt,
       revoked_at: null,
     };
-    const b = this.db.binder();
-    const columns = Object.keys(row) as (keyof AccessTokenRow)[];
-    await this.db.run(
-      `INSERT INTO access_tokens (${columns.join(', ')}) VALUES (${columns.map((c) => b.bind(row[c])).join(', ')})`,
-      b.values,
-    );
+    await insertRow(this.db, 'access_tokens', row);
     return toAccessToken(row);
   }
 

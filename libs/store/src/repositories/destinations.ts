@@ -1,6 +1,7 @@
 import type { Destination } from '@log-exporter/schemas';
 import { now } from '../clock';
 import { randomId } from '../ids';
+import { insertRow } from '../insert-row';
 import { type DestinationRow, toDestination } from '../rows';
 import type { SqlDriver } from '../sql-driver';
 import type { DestinationRepository, NewDestination } from '../store';
@@ -20,12 +21,7 @@ export class Destinations implements DestinationRepository {
       external_id: input.externalId,
       created_at: now(),
     };
-    const b = this.db.binder();
-    const columns = Object.keys(row) as (keyof DestinationRow)[];
-    await this.db.run(
-      `INSERT INTO destinations (${columns.join(', ')}) VALUES (${columns.map((c) => b.bind(row[c])).join(', ')})`,
-      b.values,
-    );
+    await insertRow(this.db, 'destinations', row);
     return toDestination(row);
   }
 

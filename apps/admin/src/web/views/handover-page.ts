@@ -18,6 +18,8 @@ export interface HandoverData {
   /** Customers read the steps as their own ("your role"); ops as what to send. */
   audience: 'ops' | 'customer';
   today: string;
+  /** Where verify.mjs is downloaded. */
+  verifyDownload: string;
 }
 
 function verificationTable(verification: NonNullable<HandoverData['verification']>): Html {
@@ -132,11 +134,13 @@ export function handoverView(data: HandoverData): Html {
     <p><a href="/exports/new?destinationId=${destination.id}">Add an export to this destination</a></p>
     <h2>Check the delivered files</h2>
     <p>
-      Every window's files are listed in a signed manifest. <code>verify.mjs</code> is one self-contained file (Node.js
-      20 or later, nothing to
-      install)${yours ? ': ask us for it' : ': built by <code>npm run build</code> as <code>dist/verify/verify.mjs</code>; send it with this page'}.
-      It reads the bucket with your own AWS credentials (<code>s3:ListBucket</code> and <code>s3:GetObject</code> on the
-      prefix) and prints every missing, altered, extra or unsigned file; exit status 0 means all verified.
+      Every window's files are listed in a signed manifest.
+      <a href="${data.verifyDownload}" id="verify-download" download>Download verify.mjs</a>: one self-contained file
+      (Node.js 20 or later, nothing to install). It reads the bucket with your own AWS credentials (<code
+        >s3:ListBucket</code
+      >
+      and <code>s3:GetObject</code> on the prefix) and prints every missing, altered, extra or unsigned file; exit
+      status 0 means all verified.
     </p>
     ${
       data.exports.length
