@@ -68,6 +68,9 @@ const TABLE: Record<string, Expected> = {
   'POST /destinations/:id/verify': [401, 401, 401, 200, 200, 404],
   'GET /exports/new': PAGE,
   'GET /downloads/verify.mjs': PAGE,
+  'GET /tokens': ['login', 'login', 'login', 200, 403, 403],
+  'POST /tokens': [401, 401, 401, 201, 403, 403],
+  'POST /tokens/:id/revoke': [401, 401, 401, 303, 403, 403],
   'POST /exports': [401, 401, 401, 303, 303, 400], // B: A's destination is "unknown"
   'GET /exports/:id': PAGE_ITEM,
   'POST /exports/:id/run': PAGE_POST_ITEM,
@@ -152,8 +155,8 @@ async function requestFor(route: string, credential: Credential) {
   let url = pattern
     .replace('/destinations/:id', `/destinations/${destinationA}`)
     .replace('/exports/:id', `/exports/${deleting ? await newExportOfA() : exportA}`);
-  if (pattern === '/api/tokens/:id')
-    url = `/api/tokens/${(await issueAccessToken(admin, { kind: 'ops', name: 'x' })).id}`;
+  if (pattern.includes('/tokens/:id'))
+    url = pattern.replace(':id', (await issueAccessToken(admin, { kind: 'ops', name: 'x' })).id);
   const headers: Record<string, string> = {};
   let payload: string | undefined;
   if (isApi) {
@@ -206,6 +209,11 @@ async function requestFor(route: string, credential: Credential) {
         form.set('folder', `p-${randomBytes(4).toString('hex')}`);
       }
       if (route === 'POST /exports/:id/run') form.set('window', '2026-01-01');
+      if (route === 'POST /tokens') {
+        form.set('kind', 'customer');
+        form.set('name', 'page-made');
+        form.set('organization', 'org-a');
+      }
       if (route === 'POST /exports/:id/backfill') {
         form.set('from', '2026-01-01');
         form.set('to', '2026-01-02');

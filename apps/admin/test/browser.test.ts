@@ -312,6 +312,10 @@ describe('onboarding in the browser', () => {
         expect(listed).toContain(organization);
       expect(await ops.textContent('#viewer')).toBe('admin (ops)');
       await ops.screenshot({ path: join(SCREENSHOTS, '25-ops-all-organisations.png'), fullPage: true });
+      await ops.click('text=Tokens');
+      await ops.waitForURL(`${baseUrl}/tokens`);
+      expect(await ops.textContent('table[aria-label=tokens] tbody')).toContain('custco-admin');
+      await ops.screenshot({ path: join(SCREENSHOTS, '26-ops-tokens.png'), fullPage: true });
     } finally {
       await opsContext.close();
     }

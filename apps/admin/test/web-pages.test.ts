@@ -173,3 +173,41 @@ describe('downloads', () => {
     expect(missing.body).toContain('npm run build');
   });
 });
+
+describe('access tokens page', () => {
+  it('issues a customer token shown once, which then logs in to its organisation only, until revoked', async () => {
+    const _csrf = await csrfOf('/tokens');
+    const issued = await post('/tokens', { kind: 'customer', name: 'pages-co-ci', organization: 'pagesco', _csrf });
+    expect(issued.statusCode).toBe(201);
+    const token = /<pre id="issued-token">([^<]+)<\/pre>/.exec(issued.body)?.[1];
+    expect(token).toMatch(/^tok_[a-z2-7]{16}\.[A-Za-z0-9_-]{43}$/);
+    const listing = (await get('/tokens')).body;
+    expect(listing).toContain('pages-co-ci');
+    expect(listing).not.toContain(token!.split('.')[1]);
+
+    const login = await post('/login', { token: token!, next: '/' }, {});
+    expect(login.statusCode).toBe(303);
+    const customerCookie = String(login.headers['set-cookie']).split(';')[0] as string;
+    const home = await get('/', { cookie: customerCookie });
+    expect(home.statusCode).toBe(200);
+    expect(home.body).toContain('Exports of pagesco');
+    expect(home.body).not.toContain('href="/tokens"');
+    expect((await get('/tokens', { cookie: customerCookie })).statusCode).toBe(403);
+
+    const id = token!.split('.')[0]!;
+    const revoke = await post(`/tokens/${id}/revoke`, { _csrf: await csrfOf('/tokens') });
+    expect(revoke.statusCode).toBe(303);
+    const after = await get('/', { cookie: customerCookie });
+    expect(after.statusCode).toBe(303);
+    expect(after.headers.location).toBe('/login?next=%2F');
+  });
+
+  it('names the bad field of a token request and issues nothing', async () => {
+    const before = (await admin.store.accessTokens.list()).length;
+    const refused = await post('/tokens', { kind: 'customer', name: 'no-org', _csrf: await csrfOf('/tokens') });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('a customer token needs its organisation');
+    expect(refused.body).toContain('value="no-org"');
+    expect((await admin.store.accessTokens.list()).length).toBe(before);
+  });
+});

@@ -39,6 +39,14 @@ export function isActive(token: AccessToken, now: number): boolean {
   return token.revokedAt === null && (token.expiresAt === null || Date.parse(token.expiresAt) > now);
 }
 
+export type TokenStatus = 'active' | 'expired' | 'revoked';
+
+/** The token with its status, as the API and the tokens page show it. */
+export function withStatus(token: AccessToken, now = Date.now()): AccessToken & { status: TokenStatus } {
+  const status: TokenStatus = token.revokedAt !== null ? 'revoked' : isActive(token, now) ? 'active' : 'expired';
+  return { ...token, status };
+}
+
 export function principalOf(token: AccessToken): Principal {
   return { kind: token.kind, name: token.name, organization: token.organization, tokenId: token.id };
 }

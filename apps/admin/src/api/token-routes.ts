@@ -2,14 +2,13 @@
 // customer, bound to one organisation). The secret is in the creation response only.
 import { z } from 'zod';
 import { slug } from '@log-exporter/schemas';
-import type { AccessToken } from '@log-exporter/store';
-import { issueToken } from '../access/access-tokens';
+import { issueToken, withStatus } from '../access/access-tokens';
 import { callerOf } from '../access/caller';
 import type { AdminDeps } from '../admin-deps';
 import { errorBodySchema, notFound } from '../http/http-error';
 import { defineRoute } from '../http/route';
 
-const tokenIdSchema = z.string().regex(/^tok_[a-z2-7]{16}$/, 'expected a token ID like "tok_…" (16 characters)');
+export const tokenIdSchema = z.string().regex(/^tok_[a-z2-7]{16}$/, 'expected a token ID like "tok_…" (16 characters)');
 const tokenParams = z.object({ id: tokenIdSchema });
 
 /** Most a token may live; a longer-lived one is a credential nobody remembers issuing. */
@@ -59,16 +58,6 @@ export const accessTokenSchema = z.object({
   status: z.enum(['active', 'expired', 'revoked']),
 });
 
-function tokenResponse(token: AccessToken, now = Date.now()): z.infer<typeof accessTokenSchema> {
-  const status =
-    token.revokedAt !== null
-      ? 'revoked'
-      : token.expiresAt !== null && Date.parse(token.expiresAt) <= now
-        ? 'expired'
-        : 'active';
-  return { ...token, status };
-}
-
 const errors = {
   400: { description: 'a field is invalid; details name it', schema: errorBodySchema },
   404: { description: 'unknown token', schema: errorBodySchema },
@@ -105,7 +94,7 @@ export function tokenRoutes(deps: AdminDeps) {
           { tokenId: token.id, kind: token.kind, organization: token.organization },
           'access token created',
         );
-        return { status: 201, body: { ...tokenResponse(token), token: secret } };
+        return { status: 201, body: { ...withStatus(token), token: secret } };
       },
     }),
     defineRoute({
@@ -115,7 +104,7 @@ export function tokenRoutes(deps: AdminDeps) {
       tag: 'tokens',
       access: 'ops',
       responses: { 200: { description: 'tokens, oldest first', schema: z.array(accessTokenSchema) } },
-      handler: async () => ({ status: 200, body: (await deps.store.accessTokens.list()).map((t) => tokenResponse(t)) }),
+      handler: async () => ({ status: 200, body: (await deps.store.accessTokens.list()).map((t) => withStatus(t)) }),
     }),
     defineRoute({
       method: 'DELETE',
@@ -129,7 +118,7 @@ export function tokenRoutes(deps: AdminDeps) {
         const revoked = await deps.store.accessTokens.revoke(params.id);
         if (!revoked) throw notFound('token', params.id);
         request.log.info({ tokenId: revoked.id }, 'access token revoked');
-        return { status: 200, body: tokenResponse(revoked) };
+        return { status: 200, body: withStatus(revoked) };
       },
     }),
   ];

@@ -54,6 +54,7 @@ export function page(options: PageOptions): string {
               ? html`<nav>
                   <a href="/">Exports</a> <a href="/destinations/new">New destination</a>
                   <a href="/exports/new">New export</a>
+                  ${options.viewer && options.viewer.organization === null ? html`<a href="/tokens">Tokens</a>` : ''}
                   ${options.viewer ? html`<span class="scope" id="viewer">${options.viewer.name}${options.viewer.organization ? ` (${options.viewer.organization})` : ' (ops)'}</span>` : ''}
                   <form method="post" action="/logout" class="inline">
                     <input type="hidden" name="_csrf" value="${options.csrf}" /><button type="submit">Log out</button>

@@ -34,6 +34,7 @@ import {
   one,
 } from './form';
 import { VERIFY_DOWNLOAD_PATH, registerDownloads } from './downloads';
+import { registerTokenPages } from './token-pages';
 import { createPageSender, registerWebAuth } from './web-auth';
 import { csrfToken } from './web-session';
 import { destinationFormView } from './views/destination-form-page';
@@ -73,6 +74,7 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
   const sendPage = createPageSender(secret);
   registerWebAuth(app, deps);
   registerDownloads(app, deps);
+  registerTokenPages(app, deps);
 
   const csrf = (request: FastifyRequest) => csrfToken(secret, request.webSession ?? '');
   const webActor = (request: FastifyRequest): Actor => actorOf(callerOf(request), request.ip ?? null, 'admin-web');
