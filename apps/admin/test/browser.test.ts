@@ -257,11 +257,11 @@ describe('onboarding in the browser', () => {
         const deadline = Date.now() + 90_000;
         for (;;) {
           await customer.reload();
-          const status = await customer
-            .locator('table[aria-label=runs] tbody tr td:nth-child(2)')
-            .first()
-            .textContent();
-          if (status?.trim() === 'succeeded') break;
+          // Yesterday's row, once the run has recorded it (the seeded rows are older).
+          const row = customer.locator('table[aria-label=runs] tbody tr').first();
+          const window = (await row.locator('td:nth-child(1)').textContent())?.trim();
+          const status = (await row.locator('td:nth-child(2)').textContent())?.trim();
+          if (window === yesterday.start && status === 'succeeded') break;
           if (Date.now() > deadline) throw new Error(`run not succeeded in time (status ${status})`);
           await customer.waitForTimeout(1_000);
         }
