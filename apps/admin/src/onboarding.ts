@@ -1,6 +1,6 @@
 // Onboarding a customer's destination: create it (or reuse the organisation's identical one, the
 // seed's "Existing Setup"), hand over the External ID and the two policies, verify the setup.
-import { generateExternalId, permissionPolicy, trustPolicy, verifyDestination } from '@log-exporter/aws';
+import { customerRoleFor, generateExternalId, permissionPolicy, trustPolicy, verifyDestination } from '@log-exporter/aws';
 import type { z } from 'zod';
 import {
   type CreateDestinationInput,
@@ -57,11 +57,7 @@ export async function verify(deps: AdminDeps, destination: Destination) {
       bucket: destination.bucket,
       region: destination.region,
       prefix: destination.prefix,
-      role: {
-        roleArn: roleArnFor(destination.awsAccountId, destination.roleName),
-        externalId: destination.externalId,
-        sessionName: `log-exporter-verify-${destination.id}`,
-      },
+      role: customerRoleFor(destination, `log-exporter-verify-${destination.id}`),
     },
     { credentials: deps.credentials, endpoint: { endpoint: deps.awsEndpoint } },
   );

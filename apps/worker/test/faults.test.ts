@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { s3BucketReader } from '@log-exporter/aws';
+import { customerRoleFor, s3BucketReader } from '@log-exporter/aws';
 import { runExportWindow } from '@log-exporter/client';
 import {
   DATA_DIR,
@@ -30,7 +30,6 @@ import {
   stsError,
 } from '@log-exporter/local-stack';
 import { generateSigningKey, parseSigningKey, verifyExportedFiles } from '@log-exporter/manifests';
-import { roleArnFor } from '@log-exporter/schemas';
 import { type Store, openStore } from '@log-exporter/store';
 import { generateClientLogs } from '@log-exporter/testing';
 import {
@@ -221,10 +220,7 @@ describe('an export window under faults', () => {
   it('STS throttles AssumeRole past the SDK retries', async () => {
     const day = await newWindow();
     const destination = customer.destination;
-    worker.credentials.invalidate({
-      roleArn: roleArnFor(destination.awsAccountId, destination.roleName),
-      externalId: destination.externalId,
-    });
+    worker.credentials.invalidate(customerRoleFor(destination, `log-exporter-${destination.id}`));
     const outcome = await exportUnder('STS Throttling ×4 (AssumeRole)', day, [
       { name: 'throttle', match: requestIs.assumeRole, times: 4, fault: stsError(400, 'Throttling', 'Rate exceeded') },
     ]);

@@ -1,11 +1,20 @@
 // With moto enforcing IAM, the worker works only through what a real customer grants: our
 // exporter's own IAM user assumes the customer's role, whose permission policy is the one we
 // generate. (moto does not check cross-account trust or External IDs; libs/aws unit-tests those.)
+// Every AssumeRole carries a session policy narrowing the credentials to the prefix; moto does
+// not enforce session policies (the test below says so), libs/aws asserts the request.
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { gunzipSync } from 'node:zlib';
 import { runExportWindow } from '@log-exporter/client';
-import { type MotoServer, createExporterUser, listKeys, readObject } from '@log-exporter/local-stack';
-import { roleArnFor } from '@log-exporter/schemas';
+import {
+  EMULATED_EXPORTER_ACCOUNT_ID,
+  type MotoServer,
+  createCustomerAccount,
+  createExporterUser,
+  listKeys,
+  readObject,
+} from '@log-exporter/local-stack';
+import { customerRoleFor, generateExternalId, trustPolicy } from '@log-exporter/aws';
 import { generateClientLogs } from '@log-exporter/testing';
 import {
   type CustomerSetup,
@@ -26,6 +35,14 @@ describe.each(TEST_DATABASE_KINDS)('on %s', (kind) => {
   let db: TestStore;
   let worker: TestWorker;
   let customer: CustomerSetup;
+  /** A customer whose role may do anything in its bucket. */
+  const broad = {
+    awsAccountId: '373737373737',
+    roleName: 'BroadWriter',
+    bucket: 'broad-logs',
+    prefix: 'exports',
+    externalId: generateExternalId(),
+  };
 
   beforeAll(async () => {
     moto = await startMoto();
@@ -35,6 +52,23 @@ describe.each(TEST_DATABASE_KINDS)('on %s', (kind) => {
       bucket: 'acme-secure-logs',
       prefix: 'exports/cloudsmith',
     });
+    const broadAccount = await createCustomerAccount(moto.endpoint, {
+      accountId: broad.awsAccountId,
+      bucket: broad.bucket,
+      roleName: broad.roleName,
+      trustPolicy: trustPolicy({ exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID, externalId: broad.externalId }),
+      permissionPolicy: {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Action: 's3:*',
+            Resource: [`arn:aws:s3:::${broad.bucket}`, `arn:aws:s3:::${broad.bucket}/*`],
+          },
+        ],
+      },
+    });
+    broadAccount.s3.destroy();
     const exporterKeys = await createExporterUser(moto.endpoint);
     await moto.enforceIam();
     worker = await startTestWorker({ store: db.store, moto, ownCredentials: exporterKeys });
@@ -76,11 +110,7 @@ describe.each(TEST_DATABASE_KINDS)('on %s', (kind) => {
 
     it('denies the same credentials a write outside the prefix, and allows one inside it', async () => {
       const d = customer.destination;
-      const credentials = await worker.credentials.get({
-        roleArn: roleArnFor(d.awsAccountId, d.roleName),
-        externalId: d.externalId,
-        sessionName: 'test',
-      });
+      const credentials = await worker.credentials.get(customerRoleFor(d, 'test'));
       expect(credentials.accessKeyId).toMatch(/^ASIA/);
       const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, forcePathStyle: true, credentials });
       try {
@@ -94,6 +124,29 @@ describe.each(TEST_DATABASE_KINDS)('on %s', (kind) => {
           s3.send(
             new PutObjectCommand({ Bucket: 'acme-secure-logs', Key: 'exports/cloudsmith/allowed.txt', Body: 'x' }),
           ),
+        ).resolves.toBeDefined();
+      } finally {
+        s3.destroy();
+      }
+    });
+
+    it('gets s3:* credentials from a broad role here, because moto ignores session policies', async () => {
+      // What AWS does: the credentials' rights are the role's policies intersected with the
+      // session policy, so this write outside `exports/` is denied. moto (pinned in
+      // tools/local-stack/requirements.txt) ignores the AssumeRole `Policy` parameter, so it lets
+      // it through; libs/aws/test/s3-emulator.test.ts asserts the parameter on the recorded STS
+      // request instead. If moto starts enforcing session policies, this test fails: flip it to
+      // expect AccessDenied.
+      const credentials = await worker.credentials.get(customerRoleFor(broad, 'test'));
+      const s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, forcePathStyle: true, credentials });
+      try {
+        await expect(
+          s3.send(
+            new PutObjectCommand({ Bucket: broad.bucket, Key: 'elsewhere/outside-the-session-policy.txt', Body: 'x' }),
+          ),
+        ).resolves.toBeDefined();
+        await expect(
+          s3.send(new PutObjectCommand({ Bucket: broad.bucket, Key: 'exports/allowed.txt', Body: 'x' })),
         ).resolves.toBeDefined();
       } finally {
         s3.destroy();

@@ -3,7 +3,7 @@
 // the customer's temporary AWS credentials appear in no workflow history, no log line and no
 // database row, and the External ID only where it must be (the destination).
 import { gunzipSync } from 'node:zlib';
-import { s3BucketReader } from '@log-exporter/aws';
+import { customerRoleFor, s3BucketReader } from '@log-exporter/aws';
 import { runExportWindow } from '@log-exporter/client';
 import {
   type MotoServer,
@@ -14,7 +14,7 @@ import {
   readObject,
 } from '@log-exporter/local-stack';
 import { parseManifest, sha256Hex, verifyExportedFiles } from '@log-exporter/manifests';
-import { exportWindowWorkflowId, roleArnFor } from '@log-exporter/schemas';
+import { exportWindowWorkflowId } from '@log-exporter/schemas';
 import { type Store, openStore } from '@log-exporter/store';
 import { generateClientLogs } from '@log-exporter/testing';
 import {
@@ -144,11 +144,7 @@ describe.each(TEST_DATABASE_KINDS)('integrity on %s', (kind) => {
 
   it('keeps the customer credentials out of workflow history, logs and the database', async () => {
     const destination = customer.destination;
-    const credentials = await worker.credentials.get({
-      roleArn: roleArnFor(destination.awsAccountId, destination.roleName),
-      externalId: destination.externalId,
-      sessionName: `log-exporter-${destination.id}`,
-    });
+    const credentials = await worker.credentials.get(customerRoleFor(destination, `log-exporter-${destination.id}`));
     const secrets = {
       secretAccessKey: credentials.secretAccessKey,
       sessionToken: credentials.sessionToken as string,

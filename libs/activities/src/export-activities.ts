@@ -42,6 +42,7 @@ import {
   type CustomerCredentials,
   type CustomerRole,
   type CustomerS3Clients,
+  customerRoleFor,
   writeObjectStream,
   writeSmallObject,
 } from '@log-exporter/aws';
@@ -95,11 +96,7 @@ export interface ExportActivityDeps {
 }
 
 function roleOf(destination: Destination): CustomerRole {
-  return {
-    roleArn: roleArnFor(destination.awsAccountId, destination.roleName),
-    externalId: destination.externalId,
-    sessionName: `log-exporter-${destination.id}`,
-  };
+  return customerRoleFor(destination, `log-exporter-${destination.id}`);
 }
 
 function scopeOf(resolved: ResolvedExport, ingested?: IngestSlice): WindowScope {

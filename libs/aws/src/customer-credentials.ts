@@ -1,17 +1,39 @@
-// Temporary credentials for customers' roles, obtained with STS AssumeRole + External ID and kept
+// Temporary credentials for customers' roles, obtained with STS AssumeRole + External ID (and a
+// session policy that narrows them to writing under the destination's prefix), and kept
 // in this process's memory only, until shortly before they expire. They are never returned from an
 // activity, logged, or stored: callers get an S3 client, not the keys.
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import { ExportFailure, PermanentErrorType } from '@log-exporter/schemas';
+import { type Destination, ExportFailure, PermanentErrorType, roleArnFor } from '@log-exporter/schemas';
 import type { AwsEndpointSettings } from './aws-endpoint';
 import { mapAssumeRoleError } from './error-mapping';
+import { objectResourceArn, sessionPolicy } from './policies';
 
 export interface CustomerRole {
   roleArn: string;
   externalId: string;
   /** Shows in the customer's CloudTrail; [\w+=,.@-], at most 64 characters. */
   sessionName: string;
+  /** Where the credentials may write: AssumeRole narrows them to this with a session policy. */
+  writeScope: { bucket: string; prefix: string };
+}
+
+/** The role of a destination, as the exporter assumes it (`sessionName` shows who: export, verify). */
+export function customerRoleFor(
+  destination: Pick<Destination, 'awsAccountId' | 'roleName' | 'externalId' | 'bucket' | 'prefix'>,
+  sessionName: string,
+): CustomerRole {
+  return {
+    roleArn: roleArnFor(destination.awsAccountId, destination.roleName),
+    externalId: destination.externalId,
+    sessionName,
+    writeScope: { bucket: destination.bucket, prefix: destination.prefix },
+  };
+}
+
+/** Credentials differ per role, External ID and write scope (the session policy). */
+export function roleKey(role: Pick<CustomerRole, 'roleArn' | 'externalId' | 'writeScope'>): string {
+  return `${role.roleArn}\n${role.externalId}\n${objectResourceArn(role.writeScope.bucket, role.writeScope.prefix)}`;
 }
 
 export interface TemporaryCredentials extends AwsCredentialIdentity {
@@ -54,7 +76,7 @@ export class CustomerCredentials {
 
   /** Cached credentials for the role, assuming it again when they are near expiry. */
   async get(role: CustomerRole): Promise<TemporaryCredentials> {
-    const key = `${role.roleArn}\n${role.externalId}`;
+    const key = roleKey(role);
     const cached = this.cache.get(key);
     if (cached && cached.expiration.getTime() - this.refreshMarginMs > this.now()) return cached;
     let pending = this.inFlight.get(key);
@@ -87,8 +109,8 @@ export class CustomerCredentials {
   }
 
   /** Forgets the role's credentials (after AWS rejected them), so the next call assumes again. */
-  invalidate(role: Pick<CustomerRole, 'roleArn' | 'externalId'>): void {
-    this.cache.delete(`${role.roleArn}\n${role.externalId}`);
+  invalidate(role: Pick<CustomerRole, 'roleArn' | 'externalId' | 'writeScope'>): void {
+    this.cache.delete(roleKey(role));
   }
 
   /** A provider for SDK clients: the SDK calls it whenever its copy nears expiry. */
@@ -110,6 +132,7 @@ export class CustomerCredentials {
           ExternalId: role.externalId,
           RoleSessionName: role.sessionName.slice(0, 64),
           DurationSeconds: this.sessionSeconds,
+          Policy: JSON.stringify(sessionPolicy(role.writeScope)),
         }),
       );
     } catch (err) {

@@ -1,7 +1,7 @@
 // S3 clients that act as a customer's role, one per (role, region), reused across activities.
 import { S3Client } from '@aws-sdk/client-s3';
 import type { AwsEndpointSettings } from './aws-endpoint';
-import type { CustomerCredentials, CustomerRole } from './customer-credentials';
+import { type CustomerCredentials, type CustomerRole, roleKey } from './customer-credentials';
 
 /**
  * Idle clients kept for reuse. Each holds its configuration and a pool of keep-alive sockets: a
@@ -60,7 +60,7 @@ export class CustomerS3Clients {
   }
 
   private entry(role: CustomerRole, region: string): ClientEntry {
-    const key = `${role.roleArn}\n${role.externalId}\n${region}`;
+    const key = `${roleKey(role)}\n${region}`;
     let entry = this.clients.get(key);
     if (entry) {
       this.clients.delete(key); // moved to the end: most recently used

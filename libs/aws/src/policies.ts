@@ -40,6 +40,16 @@ export function permissionPolicy(destination: { bucket: string; prefix: string }
   };
 }
 
+/**
+ * The inline session policy of every AssumeRole we make: the same grant as the permission policy.
+ * The credentials' rights are the intersection of the role's policies and this one, so they can
+ * never do more than write under the destination's prefix, even when a customer's role grants
+ * more (`s3:*`, other buckets).
+ */
+export function sessionPolicy(scope: { bucket: string; prefix: string }): PermissionPolicy {
+  return permissionPolicy(scope);
+}
+
 /** Lets our AWS account assume the role, only when it presents the destination's External ID. */
 export function trustPolicy(input: { exporterAccountId: string; externalId: string }): TrustPolicy {
   return {

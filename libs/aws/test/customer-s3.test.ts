@@ -7,6 +7,7 @@ const role = (n: number) => ({
   roleArn: `arn:aws:iam::${String(100_000_000_000 + n)}:role/log-export`,
   externalId: `ext-${n}`,
   sessionName: 'log-exporter',
+  writeScope: { bucket: `bucket-${n}`, prefix: 'logs' },
 });
 
 describe('customer S3 clients', () => {

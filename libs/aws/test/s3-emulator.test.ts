@@ -22,6 +22,7 @@ import {
   OBJECT_ACL,
   generateExternalId,
   permissionPolicy,
+  sessionPolicy,
   trustPolicy,
   writeObjectStream,
   writeSmallObject,
@@ -30,7 +31,12 @@ import {
 let moto: MotoServer;
 let account: EmulatedCustomerAccount;
 const externalId = generateExternalId();
-const role = { roleArn: 'arn:aws:iam::444455556666:role/Writer', externalId, sessionName: 'log-exporter-test' };
+const role = {
+  roleArn: 'arn:aws:iam::444455556666:role/Writer',
+  externalId,
+  sessionName: 'log-exporter-test',
+  writeScope: { bucket: 'writer-test', prefix: 'logs' },
+};
 
 beforeAll(async () => {
   ensurePythonTools();
@@ -102,6 +108,51 @@ describe('customer credentials', () => {
       expect((await credentials.get(role)).accessKeyId).not.toBe(refreshed.accessKeyId);
     } finally {
       credentials.destroy();
+    }
+  });
+
+  it('narrows every AssumeRole with a session policy: writing under the destination prefix, nothing else', async () => {
+    // The recording proxy shows the STS request as sent; moto itself ignores the parameter here.
+    const proxy = await startFaultProxy(moto.endpoint);
+    const bodies: string[] = [];
+    proxy.addRule({
+      name: 'record AssumeRole',
+      match: (request) => {
+        if (requestIs.assumeRole(request)) bodies.push(request.body.toString('utf8'));
+        return false;
+      },
+      times: Number.MAX_SAFE_INTEGER, // never fires: match records and declines
+      fault: { kind: 'reset' },
+    });
+    const credentials = new CustomerCredentials({
+      region: 'us-east-1',
+      endpoint: proxy.endpoint,
+      exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID,
+      ownCredentials: EMULATOR_DUMMY_CREDENTIALS,
+    });
+    try {
+      await credentials.get(role);
+      const other = { ...role, writeScope: { bucket: 'writer-test', prefix: 'elsewhere/deeper/' } };
+      await credentials.get(other);
+      // A different scope is a different session: two requests, two policies.
+      expect(bodies).toHaveLength(2);
+      const policies = bodies.map((body) => JSON.parse(new URLSearchParams(body).get('Policy')!));
+      expect(policies[0]).toEqual({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Action: ['s3:PutObject', 's3:PutObjectAcl'],
+            Effect: 'Allow',
+            Resource: ['arn:aws:s3:::writer-test/logs/*'],
+          },
+        ],
+      });
+      expect(policies[1].Statement[0].Resource).toEqual(['arn:aws:s3:::writer-test/elsewhere/deeper/*']);
+      expect(policies[0]).toEqual(sessionPolicy(role.writeScope));
+      expect(new URLSearchParams(bodies[0]).get('ExternalId')).toBe(externalId);
+    } finally {
+      credentials.destroy();
+      await proxy.stop();
     }
   });
 
