@@ -27,10 +27,11 @@ async function main(): Promise<void> {
     },
     backfillConcurrency: env.BACKFILL_CONCURRENCY,
   });
+  const stsEndpoint = env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL;
   const credentials = new CustomerCredentials({
     region: env.AWS_REGION,
     exporterAccountId: env.EXPORTER_AWS_ACCOUNT_ID,
-    ...(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {}),
+    ...(stsEndpoint ? { endpoint: stsEndpoint } : {}),
   });
   const deps: AdminDeps = {
     store,

@@ -1,6 +1,12 @@
 // Onboarding a customer's destination: create it (or reuse the organisation's identical one, the
 // seed's "Existing Setup"), hand over the External ID and the two policies, verify the setup.
-import { customerRoleFor, generateExternalId, permissionPolicy, trustPolicy, verifyDestination } from '@log-exporter/aws';
+import {
+  customerRoleFor,
+  generateExternalId,
+  permissionPolicy,
+  trustPolicy,
+  verifyDestination,
+} from '@log-exporter/aws';
 import type { z } from 'zod';
 import {
   type CreateDestinationInput,

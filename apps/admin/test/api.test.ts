@@ -1,7 +1,7 @@
 // Every route of the admin API (README, Admin API) through the whole HTTP stack: success, each
 // validation failure naming its field, 401 without or with a wrong token, 404 for unknown IDs.
 import { permissionPolicy, trustPolicy } from '@log-exporter/aws';
-import { createCustomerAccount, type MotoServer } from '@log-exporter/local-stack';
+import { EMULATED_EXPORTER_ACCOUNT_ID, createCustomerAccount, type MotoServer } from '@log-exporter/local-stack';
 import { generateAuditLogs, generateClientLogs } from '@log-exporter/testing';
 import { apiRoutes } from '../src';
 import { type AdminHarness, AUTH, DESTINATION, TOKEN, startAdmin, startMoto } from './harness';
@@ -205,12 +205,64 @@ describe('destinations', () => {
     expect(result.ok).toBe(true);
     expect(result.steps.map((s: { name: string; ok: boolean }) => [s.name, s.ok])).toEqual([
       ['assume-role', true],
+      ['external-id-required', true],
       ['write-object', true],
     ]);
-    expect(result.steps[1].message).toMatch(
+    expect(result.steps[2].message).toMatch(
       /^wrote s3:\/\/verified-logs\/cloudsmith-logs\/_log-exporter-verification_/,
     );
     account.s3.destroy();
+  });
+
+  // The STS stand-in of the harness enforces trust policies (moto does not): see harness.ts.
+  it('fails verify when the role can be assumed with a wrong External ID, saying what to add', async () => {
+    const d = await createDestination({
+      organization: 'nocondition',
+      bucket: 'nocondition-logs',
+      awsAccountId: '343434343434',
+    });
+    const { permissionPolicy: p, trustPolicy: t } = (
+      await admin.api('GET', `/api/destinations/${d.id}/policies`)
+    ).json();
+    const { Condition: _dropped, ...withoutCondition } = t.Statement[0];
+    const account = await createCustomerAccount(moto.endpoint, {
+      accountId: '343434343434',
+      bucket: 'nocondition-logs',
+      roleName: 'CloudsmithLogsWriter',
+      trustPolicy: { ...t, Statement: [withoutCondition] },
+      permissionPolicy: p,
+    });
+    account.s3.destroy();
+    const result = (await admin.api('POST', `/api/destinations/${d.id}/verify`)).json();
+    expect(result.ok).toBe(false);
+    expect(result.steps.map((s: { name: string; ok: boolean }) => [s.name, s.ok])).toEqual([
+      ['assume-role', true],
+      ['external-id-required', false],
+      ['write-object', true],
+    ]);
+    expect(result.steps[1].message).toContain('could be assumed with a wrong External ID');
+    expect(result.steps[1].message).toContain(`"sts:ExternalId": "${d.externalId}"`);
+  });
+
+  it('says the role could not be assumed when its trust policy names another External ID', async () => {
+    const d = await createDestination({
+      organization: 'wrongid',
+      bucket: 'wrongid-logs',
+      awsAccountId: '353535353535',
+    });
+    const { permissionPolicy: p } = (await admin.api('GET', `/api/destinations/${d.id}/policies`)).json();
+    const account = await createCustomerAccount(moto.endpoint, {
+      accountId: '353535353535',
+      bucket: 'wrongid-logs',
+      roleName: 'CloudsmithLogsWriter',
+      trustPolicy: trustPolicy({ exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID, externalId: 'someone-elses-id' }),
+      permissionPolicy: p,
+    });
+    account.s3.destroy();
+    const result = (await admin.api('POST', `/api/destinations/${d.id}/verify`)).json();
+    expect(result.ok).toBe(false);
+    expect(result.steps[0]).toMatchObject({ name: 'assume-role', ok: false });
+    expect(result.steps[0].message).toContain('sts:ExternalId condition equals the External ID');
   });
 
   it('explains a missing bucket in the verify step that failed', async () => {
@@ -219,11 +271,23 @@ describe('destinations', () => {
       bucket: 'never-created-bucket',
       awsAccountId: '323232323232',
     });
+    const { permissionPolicy: p, trustPolicy: t } = (
+      await admin.api('GET', `/api/destinations/${d.id}/policies`)
+    ).json();
+    const account = await createCustomerAccount(moto.endpoint, {
+      accountId: '323232323232',
+      bucket: 'never-created-bucket',
+      roleName: 'CloudsmithLogsWriter',
+      trustPolicy: t,
+      permissionPolicy: p,
+      createBucket: false,
+    });
+    account.s3.destroy();
     const result = (await admin.api('POST', `/api/destinations/${d.id}/verify`)).json();
     expect(result.ok).toBe(false);
     expect(result.steps[0]).toMatchObject({ name: 'assume-role', ok: true });
-    expect(result.steps[1]).toMatchObject({ name: 'write-object', ok: false });
-    expect(result.steps[1].message).toContain('bucket "never-created-bucket" does not exist');
+    expect(result.steps[2]).toMatchObject({ name: 'write-object', ok: false });
+    expect(result.steps[2].message).toContain('bucket "never-created-bucket" does not exist');
     // Same permission policy, and the sanity of the policy docs for this bucket
     expect(
       permissionPolicy({ bucket: 'never-created-bucket', prefix: 'cloudsmith-logs' }).Statement[0].Resource[0],

@@ -18,6 +18,8 @@ import {
   createCustomerAccount,
   freePort,
   startMotoServer,
+  exporterTrustDecider,
+  startTrustEnforcingSts,
 } from '@log-exporter/local-stack';
 import { type Store, openSqliteStore, openStore } from '@log-exporter/store';
 import { type AdminDeps, buildAdminServer } from '../src';
@@ -75,9 +77,12 @@ export async function startAdmin(options: {
     taskQueue,
     uiUrl: 'http://127.0.0.1:8233',
   });
+  // STS with trust policies enforced: a stand-in in front of moto (moto assumes any role with any
+  // External ID), so verify's check that a wrong External ID is refused means something here.
+  const sts = await startTrustEnforcingSts(options.moto.endpoint, exporterTrustDecider(EMULATED_EXPORTER_ACCOUNT_ID));
   const credentials = new CustomerCredentials({
     region: 'us-east-1',
-    endpoint: options.moto.endpoint,
+    endpoint: sts.endpoint,
     exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID,
     ownCredentials: options.ownCredentials ?? EMULATOR_DUMMY_CREDENTIALS,
   });
@@ -123,6 +128,7 @@ export async function startAdmin(options: {
       await app.close();
       await temporal.close();
       credentials.destroy();
+      await sts.stop();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },

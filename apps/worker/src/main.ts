@@ -49,7 +49,12 @@ async function main(): Promise<void> {
 
   const store = await openStore(env.DATABASE_URL);
   const aws = { region: env.AWS_REGION, ...(env.AWS_ENDPOINT_URL ? { endpoint: env.AWS_ENDPOINT_URL } : {}) };
-  const credentials = new CustomerCredentials({ ...aws, exporterAccountId: env.EXPORTER_AWS_ACCOUNT_ID });
+  const stsEndpoint = env.AWS_ENDPOINT_URL_STS ?? env.AWS_ENDPOINT_URL;
+  const credentials = new CustomerCredentials({
+    region: env.AWS_REGION,
+    ...(stsEndpoint ? { endpoint: stsEndpoint } : {}),
+    exporterAccountId: env.EXPORTER_AWS_ACCOUNT_ID,
+  });
   const s3 = new CustomerS3Clients(credentials, aws);
   const activities = createExportActivities({
     store,

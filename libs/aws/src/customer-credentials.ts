@@ -113,6 +113,20 @@ export class CustomerCredentials {
     this.cache.delete(roleKey(role));
   }
 
+  /**
+   * Whether STS lets us assume the role as given, without caching anything: verify asks it with
+   * a wrong External ID, which must be refused. Errors other than a refusal are thrown.
+   */
+  async canAssume(role: CustomerRole): Promise<boolean> {
+    try {
+      await this.assume(role);
+      return true;
+    } catch (err) {
+      if (err instanceof ExportFailure && !err.retryable) return false;
+      throw err;
+    }
+  }
+
   /** A provider for SDK clients: the SDK calls it whenever its copy nears expiry. */
   provider(role: CustomerRole): () => Promise<TemporaryCredentials> {
     return () => this.get(role);

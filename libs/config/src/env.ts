@@ -60,6 +60,8 @@ const commonEnvShape = {
   AWS_REGION: awsRegionSchema.default('us-east-1'),
   /** The SDK's own override for every AWS service: set to the local emulator in dev and tests. */
   AWS_ENDPOINT_URL: z.url({ message: 'expected a URL such as http://127.0.0.1:5000' }).optional(),
+  /** The SDK's override for STS alone (the local stack's trust-enforcing stand-in); AWS_ENDPOINT_URL if unset. */
+  AWS_ENDPOINT_URL_STS: z.url({ message: 'expected a URL such as http://127.0.0.1:5001' }).optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   /** How long after a window closes before it is exported, so most late records land in it. */
   EXPORT_SETTLE_DELAY: duration.default(EXPORT_DEFAULTS.settleDelayMs),

@@ -15,3 +15,4 @@ export * from './errors';
 export * from './search-attributes';
 export * from './workflow-contract';
 export * from './export-defaults';
+export * from './trust-policy-evaluator';

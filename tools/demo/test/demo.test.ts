@@ -19,6 +19,7 @@ describe('demo', () => {
     for (const key of result.keys) expect(output).toContain(key);
     expect(output).toContain('verify assume-role: ok');
     expect(output).toContain('verify write-object: ok');
+    expect(output).toContain('verify external-id-required: ok');
     expect(output).toContain('Admin app:');
     expect(output).toContain('"manifestVersion": 3');
     expect(output).toMatch(/verify \d{4}-\d{2}-\d{2}: 1 manifest\(s\), 1 object\(s\), \d+ records; all verified/);

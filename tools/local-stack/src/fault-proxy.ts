@@ -63,7 +63,15 @@ export const requestIs = {
   assumeRole: (r: ProxiedRequest) => r.method === 'POST' && r.body.toString('utf8').includes('Action=AssumeRole'),
 };
 
-export async function startFaultProxy(target: string): Promise<FaultProxy> {
+export interface FaultProxyOptions {
+  /**
+   * Decides about a request before the rules, asynchronously: a fault to answer with, or
+   * undefined to go on (rules, then upstream). The STS stand-in uses it to enforce trust policies.
+   */
+  intercept?: (request: ProxiedRequest) => Promise<Fault | undefined>;
+}
+
+export async function startFaultProxy(target: string, options: FaultProxyOptions = {}): Promise<FaultProxy> {
   const upstream = new URL(target);
   const rules: (FaultRule & { count: number })[] = [];
   const counts = new Map<string, number>();
@@ -90,13 +98,27 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const server = createServer((incoming, response) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
-    incoming.on('end', () => {
+    incoming.on('end', async () => {
       const request: ProxiedRequest = {
         method: incoming.method ?? 'GET',
         url: incoming.url ?? '/',
         headers: incoming.headers,
         body: Buffer.concat(chunks),
       };
+      const intercepted = options.intercept
+        ? await options
+            .intercept(request)
+            .catch((err: unknown): Fault => ({ kind: 'status', status: 502, body: `intercept failed: ${String(err)}` }))
+        : undefined;
+      if (intercepted?.kind === 'status') {
+        log.push({ method: request.method, url: request.url, headers: request.headers, fault: 'intercepted' });
+        response.writeHead(intercepted.status, {
+          'content-type': 'application/xml',
+          'content-length': Buffer.byteLength(intercepted.body),
+        });
+        response.end(intercepted.body);
+        return;
+      }
       const rule = rules.find((r) => r.count < r.times && r.match(request));
       log.push({
         method: request.method,

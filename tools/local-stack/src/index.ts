@@ -13,4 +13,5 @@ export * from './postgres-server';
 export * from './test-databases';
 export { startPostgresForJest, stopPostgresForJest } from './jest/postgres-global-setup';
 export * from './fault-proxy';
+export * from './trust-enforcing-sts';
 export * from './dev-signing-key';

@@ -7,6 +7,7 @@ import { DATA_DIR } from './paths';
 import { freePort, isListening } from './ports';
 import { ensurePythonTools } from './python-tools';
 import { type TemporalDevServer, startTemporalDevServer } from './temporal-dev-server';
+import { exporterTrustDecider, startTrustEnforcingSts } from './trust-enforcing-sts';
 
 export interface LocalStackOptions {
   /** Fixed ports; a free one each when omitted. */
@@ -32,7 +33,7 @@ export interface LocalStack {
 /**
  * Environment variables that point AWS SDK clients at the emulator. Our account (the principal of
  * the trust policies handed out) is the emulator's unless EXPORTER_AWS_ACCOUNT_ID is set: an
- * explicit value is kept (the emulator does not enforce trust policies, so either works locally).
+ * explicit value is kept (the local STS stand-in checks trust policies against the same account).
  */
 export function emulatorEnv(endpoint: string, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   return {
@@ -86,18 +87,26 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
   const temporal = temporalResult.value;
   const moto = motoResult.value;
+  const awsEnv = moto ? emulatorEnv(moto.endpoint) : {};
+  // STS through the stand-in that enforces trust policies (moto does not): verify's check that a
+  // wrong External ID is refused then means something locally too.
+  const sts =
+    moto && awsEnv.EXPORTER_AWS_ACCOUNT_ID
+      ? await startTrustEnforcingSts(moto.endpoint, exporterTrustDecider(awsEnv.EXPORTER_AWS_ACCOUNT_ID))
+      : undefined;
   const env: Record<string, string> = {
     TEMPORAL_ADDRESS: temporal.address,
     TEMPORAL_NAMESPACE: 'default',
     ...(temporal.uiUrl ? { TEMPORAL_UI_URL: temporal.uiUrl } : {}),
-    ...(moto ? emulatorEnv(moto.endpoint) : {}),
+    ...awsEnv,
+    ...(sts ? { AWS_ENDPOINT_URL_STS: sts.endpoint } : {}),
   };
   return {
     temporal,
     moto,
     env,
     stop: async () => {
-      await Promise.all([temporal.stop(), moto?.stop()]);
+      await Promise.all([temporal.stop(), moto?.stop(), sts?.stop()]);
     },
   };
 }
