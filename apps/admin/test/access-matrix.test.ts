@@ -45,6 +45,8 @@ const TABLE: Record<string, Expected> = {
   'GET /api/destinations': ORG,
   'GET /api/destinations/:id': ORG_ITEM,
   'GET /api/destinations/:id/policies': ORG_ITEM,
+  'GET /api/destinations/:id/cloudformation': ORG_ITEM,
+  'GET /api/destinations/:id/terraform': ORG_ITEM,
   'POST /api/destinations/:id/verify': ORG_ITEM,
   'POST /api/exports': [401, 401, 401, 201, 201, 400], // B: A's destination is "unknown"
   'GET /api/exports': ORG,
@@ -65,6 +67,8 @@ const TABLE: Record<string, Expected> = {
   'GET /destinations/new': PAGE,
   'POST /destinations': [401, 401, 401, 303, 303, 303], // a customer's form is fixed to its own organisation
   'GET /destinations/:id': PAGE_ITEM,
+  'GET /destinations/:id/cloudformation': PAGE_ITEM,
+  'GET /destinations/:id/terraform': PAGE_ITEM,
   'POST /destinations/:id/verify': [401, 401, 401, 200, 200, 404],
   'GET /exports/new': PAGE,
   'GET /downloads/verify.mjs': PAGE,

@@ -6,6 +6,7 @@ import { canSee, listingOrganization, requireOwnOrganization } from '../access/p
 import type { AdminDeps } from '../admin-deps';
 import { errorBodySchema, notFound } from '../http/http-error';
 import { defineRoute } from '../http/route';
+import { cloudFormationTemplate, infrastructureFileName, terraformSnippet } from '../infrastructure-code';
 import { createOrReuseDestination, policiesFor, verify } from '../onboarding';
 import { destinationParams } from './id-params';
 import {
@@ -92,6 +93,40 @@ export function destinationRoutes(deps: AdminDeps) {
         body: policiesFor(deps, await load(request, params.id)),
       }),
     }),
+    ...(['cloudformation', 'terraform'] as const).map((kind) =>
+      defineRoute({
+        method: 'GET',
+        path: `/api/destinations/:id/${kind}`,
+        summary:
+          kind === 'cloudformation'
+            ? 'A CloudFormation template (YAML) creating the role with the trust and permission policies'
+            : 'A Terraform snippet (aws_iam_role + aws_iam_role_policy) creating the role with the same policies',
+        tag: 'destinations',
+        access: 'organization',
+        params: destinationParams,
+        produces: kind === 'cloudformation' ? 'application/yaml' : 'text/plain',
+        responses: {
+          200: { description: 'the template, equal to the JSON policies field by field', schema: z.string() },
+          404: errors[404],
+        },
+        handler: async ({ params, request }) => {
+          const destination = await load(request, params.id);
+          const policies = policiesFor(deps, destination);
+          return {
+            status: 200,
+            body:
+              kind === 'cloudformation'
+                ? cloudFormationTemplate(destination, policies)
+                : terraformSnippet(destination, policies),
+            headers: {
+              'content-type':
+                kind === 'cloudformation' ? 'application/yaml; charset=utf-8' : 'text/plain; charset=utf-8',
+              'content-disposition': `inline; filename="${infrastructureFileName(destination, kind)}"`,
+            },
+          };
+        },
+      }),
+    ),
     defineRoute({
       method: 'POST',
       path: '/api/destinations/:id/verify',

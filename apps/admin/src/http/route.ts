@@ -53,6 +53,8 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown, R extends Resp
   params?: z.ZodType<P>;
   query?: z.ZodType<Q>;
   body?: z.ZodType<B>;
+  /** The 200 answer's content type when it is not JSON (the handler returns text and sets it). */
+  produces?: 'application/yaml' | 'text/plain';
   /** How the body arrives; JSON unless stated. NDJSON bodies are parsed by their handler. */
   bodyType?: 'application/json' | 'application/x-ndjson';
   bodyLimit?: number;
@@ -135,11 +137,14 @@ export function registerRoutes(app: FastifyInstance, routes: readonly RouteSpec[
         ...(spec.body ? { body: ndjson ? ndjsonBody(spec.body) : spec.body } : {}),
         ...(ndjson ? { consumes: ['application/x-ndjson'] } : {}),
         response: Object.fromEntries(
-          Object.entries(responses).map(([status, response]) => [
-            status,
+          Object.entries(responses).map(([status, response]) => {
             // No body: a null schema, which the document shows as a response without content.
-            (response.schema ?? z.null()).describe(response.description),
-          ]),
+            const schema = (response.schema ?? z.null()).describe(response.description);
+            // A text answer (YAML, HCL) under its own content type; errors stay JSON.
+            if (spec.produces && status === '200')
+              return [status, { description: response.description, content: { [spec.produces]: { schema } } }];
+            return [status, schema];
+          }),
         ),
       },
       // The content type is checked before the body is validated: a form post gets 415, not a 400.

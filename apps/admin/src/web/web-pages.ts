@@ -19,6 +19,7 @@ import type { AdminDeps } from '../admin-deps';
 import { exportStatus } from '../api/representations';
 import { type Actor, actorOf, changeExport, createExport, deleteExport } from '../export-management';
 import { HttpError } from '../http/http-error';
+import { cloudFormationTemplate, infrastructureFileName, terraformSnippet } from '../infrastructure-code';
 import { createOrReuseDestination, policiesFor, verify } from '../onboarding';
 import { reconcileExport } from '../reconciliation';
 import { requestRuns } from '../run-requests';
@@ -154,11 +155,16 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
     const exports = (await deps.store.exports.list({ organization: destination.organization })).filter(
       (e) => e.destinationId === destination.id,
     );
+    const policies = policiesFor(deps, destination);
     return sendPage(request, reply, {
       title: `Hand-over ${destination.organization}`,
       body: handoverView({
         destination,
-        policies: policiesFor(deps, destination),
+        policies,
+        infrastructure: {
+          cloudformation: cloudFormationTemplate(destination, policies),
+          terraform: terraformSnippet(destination, policies),
+        },
         exporterAccountId: deps.settings.exporterAccountId,
         exports,
         ...(verification ? { verification } : {}),
@@ -175,6 +181,21 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
     const destination = await destinationOr404(request, reply);
     if (destination) return handoverPage(request, reply, destination);
   });
+  for (const kind of ['cloudformation', 'terraform'] as const) {
+    app.get(`/destinations/:id/${kind}`, async (request, reply) => {
+      const destination = await destinationOr404(request, reply);
+      if (!destination) return;
+      const policies = policiesFor(deps, destination);
+      return reply
+        .type(kind === 'cloudformation' ? 'application/yaml; charset=utf-8' : 'text/plain; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${infrastructureFileName(destination, kind)}"`)
+        .send(
+          kind === 'cloudformation'
+            ? cloudFormationTemplate(destination, policies)
+            : terraformSnippet(destination, policies),
+        );
+    });
+  }
   app.post('/destinations/:id/verify', async (request, reply) => {
     const destination = await destinationOr404(request, reply);
     if (destination) return handoverPage(request, reply, destination, await verify(deps, destination));

@@ -20,6 +20,8 @@ export interface HandoverData {
   today: string;
   /** Where verify.mjs is downloaded. */
   verifyDownload: string;
+  /** The same role as infrastructure code (CloudFormation YAML, Terraform). */
+  infrastructure: { cloudformation: string; terraform: string };
 }
 
 function verificationTable(verification: NonNullable<HandoverData['verification']>): Html {
@@ -117,6 +119,21 @@ export function handoverView(data: HandoverData): Html {
         Make sure its trust relationship is exactly:
         <pre id="trust-policy">${trust}</pre>
         <button type="button" data-copy="trust-policy">Copy</button>
+      </li>
+      <li>
+        Or create the role with infrastructure code instead of steps 3 to 5 (the same policies, field by field):
+        <details>
+          <summary>CloudFormation template</summary>
+          <pre id="cloudformation-template">${data.infrastructure.cloudformation}</pre>
+          <button type="button" data-copy="cloudformation-template">Copy</button>
+          <a href="/destinations/${destination.id}/cloudformation" download>Download</a>
+        </details>
+        <details>
+          <summary>Terraform</summary>
+          <pre id="terraform-snippet">${data.infrastructure.terraform}</pre>
+          <button type="button" data-copy="terraform-snippet">Copy</button>
+          <a href="/destinations/${destination.id}/terraform" download>Download</a>
+        </details>
       </li>
       <li>
         ${yours ? 'Press "Verify" below: it assumes the role and writes a small check object.' : 'Tell us when it is done; we verify below.'}
