@@ -54,6 +54,7 @@ const TABLE: Record<string, Expected> = {
   'PATCH /api/exports/:id': ORG_ITEM,
   'DELETE /api/exports/:id': [401, 401, 401, 204, 204, 404],
   'POST /api/exports/:id/runs': [401, 401, 401, 202, 202, 404],
+  'POST /api/exports/:id/preview': ORG_ITEM,
   'GET /api/exports/:id/runs': ORG_ITEM,
   'GET /api/exports/:id/schedule': ORG_ITEM,
   'POST /api/schedules/reconcile': OPS_ONLY(200),
@@ -80,6 +81,7 @@ const TABLE: Record<string, Expected> = {
   'POST /exports/:id/run': PAGE_POST_ITEM,
   'POST /exports/:id/backfill': PAGE_POST_ITEM,
   'POST /exports/:id/edit': PAGE_POST_ITEM,
+  'POST /exports/:id/preview': [401, 401, 401, 200, 200, 404],
   'POST /exports/:id/delete': PAGE_POST_ITEM,
 };
 
@@ -179,6 +181,7 @@ async function requestFor(route: string, credential: Credential) {
         folder: `x-${randomBytes(4).toString('hex')}`,
       });
     if (route === 'PATCH /api/exports/:id') json({ enabled: true });
+    if (route === 'POST /api/exports/:id/preview') json({ limit: 3 });
     if (route === 'POST /api/exports/:id/runs') json({ window: '2026-01-01' });
     if (route === 'POST /api/tokens') json({ kind: 'ops', name: 'made-in-matrix' });
     if (route === 'POST /api/logs/client' || route === 'POST /api/logs/audit') {

@@ -1,6 +1,7 @@
 // The web pages' guards and forms through the HTTP stack: login with the admin token, an HttpOnly
 // SameSite cookie, CSRF tokens on every form, escaping of everything shown, field errors.
 import type { MotoServer } from '@log-exporter/local-stack';
+import { generateClientLogs } from '@log-exporter/testing';
 import { rmSync } from 'node:fs';
 import { type AdminHarness, DESTINATION, TOKEN, VERIFY_BUNDLE_TEXT, startAdmin, startMoto } from './harness';
 
@@ -209,5 +210,51 @@ describe('access tokens page', () => {
     expect(refused.body).toContain('a customer token needs its organisation');
     expect(refused.body).toContain('value="no-org"');
     expect((await admin.store.accessTokens.list()).length).toBe(before);
+  });
+});
+
+describe('preview on the pages', () => {
+  it('shows the first lines on the export page and in the new-export form, creating and writing nothing', async () => {
+    const destination = (
+      await admin.api('POST', '/api/destinations', { ...DESTINATION, organization: 'pagepreview' })
+    ).json();
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const window = {
+      start: `${yesterday}T00:00:00Z`,
+      end: new Date(Date.parse(`${yesterday}T00:00:00Z`) + 86_400_000).toISOString(),
+    };
+    const records = [...generateClientLogs({ seed: 5, organization: 'pagepreview', window, count: 20 })];
+    await admin.store.logs.insertClientLogs(records);
+    const created = (
+      await admin.api('POST', '/api/exports', {
+        destinationId: destination.id,
+        logType: 'client',
+        format: 'csv',
+        folder: 'pp',
+      })
+    ).json();
+
+    const onPage = await post(`/exports/${created.id}/preview`, {
+      window: '',
+      _csrf: await csrfOf(`/exports/${created.id}`),
+    });
+    expect(onPage.statusCode).toBe(200);
+    const shown = /<pre id="preview-lines">([\s\S]*?)<\/pre>/.exec(onPage.body)?.[1] ?? '';
+    expect(shown.split('\n')[0]).toMatch(/^datetime,/);
+    expect(shown.split('\n')).toHaveLength(11);
+
+    const before = (await admin.store.exports.list()).length;
+    const inForm = await post('/exports', {
+      destinationId: destination.id,
+      logType: 'client',
+      format: 'json',
+      folder: 'not-created',
+      preview: '1',
+      _csrf: await csrfOf('/exports/new'),
+    });
+    expect(inForm.statusCode).toBe(200);
+    expect(inForm.body).toContain('id="preview-lines"');
+    expect(inForm.body).toContain('value="not-created"');
+    expect((await admin.store.exports.list()).length).toBe(before);
   });
 });

@@ -37,7 +37,8 @@ import {
   formatMicrosIso,
 } from '@log-exporter/schemas';
 import { type Store, type WindowScope, countUndelivered } from '@log-exporter/store';
-import { type EncodeStats, type RecordBatches, databaseLineSpec, encodeToStream } from '@log-exporter/formats';
+import { type EncodeStats, encodeToStream } from '@log-exporter/formats';
+import { windowPages } from './window-pages';
 import {
   type CustomerCredentials,
   type CustomerRole,
@@ -335,13 +336,7 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
           exclude: resolved.exclude as FieldGroup[],
           compression: resolved.compression,
         };
-        // JSON lines come written by the database where it can write them; records otherwise.
-        const lineSpec = databaseLineSpec(encoding);
-        const pages: RecordBatches = lineSpec
-          ? store.logs.jsonLinePages(resolved.logType, scope, range, lineSpec)
-          : resolved.logType === 'client'
-            ? store.logs.clientLogPages(scope, range)
-            : store.logs.auditLogPages(scope, range);
+        const pages = windowPages(store.logs, encoding, scope, range);
         const stats: EncodeStats = { records: 0 };
         const body = encodeToStream(pages, encoding, stats);
         const context = Context.current();

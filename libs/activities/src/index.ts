@@ -2,3 +2,4 @@ export * from './export-activities';
 export { contentTypeFor } from './content-types';
 export { toActivityFailure } from './activity-failures';
 export * from './retention-activities';
+export { windowPages } from './window-pages';

@@ -8,11 +8,13 @@ import { type Actor, actorOf, changeExport, createExport, deleteExport, reconcil
 import { HttpError, errorBodySchema, notFound } from '../http/http-error';
 import { defineRoute } from '../http/route';
 import { reconcileExport, reconcileRuns } from '../reconciliation';
+import { PREVIEW_MAX_LINES, previewLines, previewWindow } from '../preview';
 import { requestRuns } from '../run-requests';
 import { exportParams } from './id-params';
 import {
   exportResponse,
   exportResponseSchema,
+  previewResponseSchema,
   reconcileReportSchema,
   runResponseSchema,
   runsStartedSchema,
@@ -155,6 +157,29 @@ export function exportRoutes(deps: AdminDeps) {
             ...(requested.backfill ? { backfill: requested.backfill } : {}),
           },
         };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/exports/:id/preview',
+      summary:
+        'The first lines of a window exactly as the export writes them (format, exclusions, scope), uncompressed; writes nothing',
+      tag: 'runs',
+      access: 'organization',
+      params: exportParams,
+      body: z.strictObject({
+        window: z.string().min(1).optional(),
+        limit: z.number().int().min(1).max(PREVIEW_MAX_LINES).optional(),
+      }),
+      responses: {
+        200: { description: 'the lines, and how many records the window holds', schema: previewResponseSchema },
+        400: errors[400],
+        404: errors[404],
+      },
+      handler: async ({ params, body, request }) => {
+        const config = await load(request, params.id);
+        const preview = await previewLines(deps, config, previewWindow(config.cadence, body.window), body.limit);
+        return { status: 200, body: { ...preview, format: config.format } };
       },
     }),
     defineRoute({

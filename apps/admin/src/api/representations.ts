@@ -7,6 +7,7 @@ import {
   type ExportConfig,
   destinationSchema,
   exportConfigSchema,
+  formatSchema,
   roleArnFor,
   runSchema,
 } from '@log-exporter/schemas';
@@ -77,6 +78,15 @@ export const policiesResponseSchema = z.object({
   roleArn: z.string(),
   permissionPolicy: z.unknown(),
   trustPolicy: z.unknown(),
+});
+
+export const previewResponseSchema = z.object({
+  window: z.object({ start: z.string(), end: z.string() }),
+  format: formatSchema,
+  windowRecords: z.number().int().min(0),
+  records: z.number().int().min(0),
+  /** Each line as written, without its newline (CSV: the header first). */
+  lines: z.array(z.string()),
 });
 
 export const verificationResponseSchema = z.object({

@@ -198,6 +198,9 @@ export function exportForm(options: ExportFormOptions): Html {
           >`
         : ''
     }
-    <p><button type="submit">${mode === 'create' ? 'Create export' : 'Save changes'}</button></p>
+    <p>
+      <button type="submit">${mode === 'create' ? 'Create export' : 'Save changes'}</button>
+      ${mode === 'create' ? html`<button type="submit" name="preview" value="1">Preview the last window</button>` : ''}
+    </p>
   </form>`;
 }

@@ -22,6 +22,7 @@ import { HttpError } from '../http/http-error';
 import { cloudFormationTemplate, infrastructureFileName, terraformSnippet } from '../infrastructure-code';
 import { createOrReuseDestination, policiesFor, verify } from '../onboarding';
 import { reconcileExport } from '../reconciliation';
+import { type Preview, previewLines, previewWindow } from '../preview';
 import { requestRuns } from '../run-requests';
 import { CHART_WINDOWS, chartSlots } from './delivery-chart';
 import {
@@ -208,6 +209,7 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
     status: number,
     values: Form,
     errors: FieldErrors,
+    preview?: Preview,
   ) {
     return sendPage(request, reply, {
       status,
@@ -217,6 +219,7 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
         destinations: await deps.store.destinations.list(visible(request)),
         values,
         errors,
+        ...(preview ? { preview } : {}),
       }),
     });
   }
@@ -229,6 +232,15 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
     const form = (request.body ?? {}) as Form;
     const parsed = createExportInputSchema.safeParse(exportInput(form));
     if (!parsed.success) return newExportPage(request, reply, 400, form, fieldErrors(parsed.error));
+    if (one(form, 'preview') === '1') {
+      // Preview the settings typed, on the last closed window: nothing is created or written.
+      const destination = await deps.store.destinations.get(parsed.data.destinationId);
+      if (!destination || !canSee(callerOf(request), destination.organization))
+        return newExportPage(request, reply, 400, form, { destinationId: 'unknown destination' });
+      const settings = { ...parsed.data, organization: destination.organization };
+      const preview = await previewLines(deps, settings, previewWindow(settings.cadence, undefined));
+      return newExportPage(request, reply, 200, form, {}, preview);
+    }
     try {
       const created = await createExport(deps, parsed.data, webActor(request));
       return reply.redirect(`/exports/${created.id}`, 303);
@@ -243,7 +255,7 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
     request: FastifyRequest,
     reply: FastifyReply,
     config: ExportConfig,
-    options: { status?: number; flash?: Flash; editValues?: Form; editErrors?: FieldErrors } = {},
+    options: { status?: number; flash?: Flash; editValues?: Form; editErrors?: FieldErrors; preview?: Preview } = {},
   ) {
     const [destination, runs, reconciliation] = await Promise.all([
       deps.store.destinations.get(config.destinationId),
@@ -267,6 +279,7 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
         editValues: options.editValues ?? formOfExport(config),
         editErrors: options.editErrors ?? {},
         today: yesterday(),
+        ...(options.preview ? { preview: options.preview } : {}),
       }),
     });
   }
@@ -298,6 +311,19 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
     }
   }
 
+  app.post('/exports/:id/preview', async (request, reply) => {
+    const config = await exportOr404(request, reply);
+    if (!config) return;
+    const window = one((request.body ?? {}) as Form, 'window');
+    try {
+      const preview = await previewLines(deps, config, previewWindow(config.cadence, window || undefined));
+      return exportPage(request, reply, config, { preview });
+    } catch (err) {
+      if (err instanceof HttpError)
+        return exportPage(request, reply, config, { status: err.status, flash: { kind: 'error', text: err.message } });
+      throw err;
+    }
+  });
   app.post('/exports/:id/run', async (request, reply) => {
     const form = (request.body ?? {}) as Form;
     return startRuns(request, reply, { window: one(form, 'window'), ...(one(form, 'rerun') ? { rerun: true } : {}) });

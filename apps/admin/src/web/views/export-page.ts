@@ -7,6 +7,8 @@ import { type ChartSlot, deliveryChart } from '../delivery-chart';
 import { type FieldErrors, type Form, csrfField, exportForm } from '../form';
 import { type Html, html } from '../html';
 import { megabytes, orDash, s3Location } from './format';
+import { previewBlock } from './preview-block';
+import type { Preview } from '../../preview';
 
 export interface ExportPageData {
   config: ExportConfig;
@@ -21,6 +23,8 @@ export interface ExportPageData {
   editValues: Form;
   editErrors: FieldErrors;
   today: string;
+  /** The preview asked for with the form below the chart, if any. */
+  preview?: Preview;
 }
 
 function runRow(run: Run, undelivered: number, workflowUrl: ExportPageData['workflowUrl']): Html {
@@ -105,6 +109,14 @@ export function exportView(data: ExportPageData): Html {
     </table>
     <h2>Last ${data.chart.length} windows</h2>
     ${deliveryChart(data.chart)}
+    <h2>Preview</h2>
+    <form method="post" action="/exports/${config.id}/preview" class="stacked">
+      ${csrfField(data.csrf)}
+      <label for="preview-window">Window start (empty: the last closed window)</label>
+      <input type="text" id="preview-window" name="window" value="" placeholder="${data.today}" />
+      <p><button type="submit">Preview the first lines</button></p>
+    </form>
+    ${data.preview ? previewBlock(data.preview) : ''}
     <h2>Run now</h2>
     <form method="post" action="/exports/${config.id}/run" class="stacked">
       ${csrfField(data.csrf)}

@@ -1,0 +1,124 @@
+// Preview through the API: for each format, the lines equal the start of the object the next run
+// writes for the same export and window (exclusions and repository scope applied), and a preview
+// writes nothing to the bucket. Real worker, Temporal dev server, moto and SQLite.
+import { gunzipSync } from 'node:zlib';
+import { type MotoServer, createCustomerAccount, listKeys, readObject } from '@log-exporter/local-stack';
+import { previousWindow, windowContaining } from '@log-exporter/schemas';
+import { generateAuditLogs, generateClientLogs } from '@log-exporter/testing';
+import { startAdminWorker } from './admin-worker';
+import { AUTH, type AdminHarness, startAdmin, startMoto } from './harness';
+
+const WINDOW = previousWindow('daily', windowContaining('daily', Date.now()));
+const ORGANIZATION = 'previewco';
+const BUCKET = 'previewco-logs';
+
+let moto: MotoServer;
+let admin: AdminHarness;
+let worker: { stop(): Promise<void> };
+let destinationId: string;
+let account: Awaited<ReturnType<typeof createCustomerAccount>>;
+
+beforeAll(async () => {
+  moto = await startMoto();
+  admin = await startAdmin({ moto });
+  worker = await startAdminWorker(admin, moto);
+  const destination = (
+    await admin.api('POST', '/api/destinations', {
+      organization: ORGANIZATION,
+      awsAccountId: '363636363636',
+      bucket: BUCKET,
+      roleName: 'PreviewWriter',
+    })
+  ).json();
+  destinationId = destination.id;
+  const policies = (await admin.api('GET', `/api/destinations/${destinationId}/policies`)).json();
+  account = await createCustomerAccount(moto.endpoint, {
+    accountId: '363636363636',
+    bucket: BUCKET,
+    roleName: 'PreviewWriter',
+    trustPolicy: policies.trustPolicy,
+    permissionPolicy: policies.permissionPolicy,
+  });
+  const ndjson = (records: readonly unknown[]) => records.map((r) => JSON.stringify(r)).join('\n');
+  for (const [path, records] of [
+    ['client', [...generateClientLogs({ seed: 91, organization: ORGANIZATION, window: WINDOW, count: 300 })]],
+    ['audit', [...generateAuditLogs({ seed: 92, organization: ORGANIZATION, window: WINDOW, count: 120 })]],
+  ] as const) {
+    const response = await admin.app.inject({
+      method: 'POST',
+      url: `/api/logs/${path}`,
+      headers: { ...AUTH, 'content-type': 'application/x-ndjson' },
+      payload: ndjson(records),
+    });
+    expect(response.statusCode).toBe(200);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  account?.s3.destroy();
+  await worker?.stop();
+  await admin?.close();
+  await moto?.stop();
+});
+
+async function runAndReadFirstObject(exportId: string): Promise<string[]> {
+  const started = await admin.api('POST', `/api/exports/${exportId}/runs`, { window: WINDOW.start });
+  expect(started.statusCode).toBe(202);
+  const [workflowId] = started.json().workflowIds as string[];
+  await (await admin.deps.temporal.client()).workflow.getHandle(workflowId!).result();
+  const [run] = (await admin.api('GET', `/api/exports/${exportId}/runs`)).json();
+  const body = gunzipSync(await readObject(account.s3, BUCKET, run.objects[0].key)).toString('utf8');
+  return body.replace(/\n$/, '').split('\n');
+}
+
+describe.each([
+  ['client', 'csv', ['ip'], null],
+  ['client', 'json', ['geo'], null],
+  ['client', 'json-ts', [], ['prod-rpm']],
+  ['client', 'apache', [], null],
+  ['audit', 'csv', ['ip'], null],
+  ['audit', 'json-ts', ['geo'], null],
+] as const)('%s logs as %s, excluding %j, repositories %j', (logType, format, exclude, repositories) => {
+  it('shows the first lines the run then writes, and writes nothing itself', async () => {
+    const folder = `${logType}-${format}-${exclude.join('') || 'all'}`;
+    const created = await admin.api('POST', '/api/exports', {
+      destinationId,
+      logType,
+      format,
+      folder,
+      exclude,
+      ...(repositories ? { repositories } : {}),
+    });
+    expect(created.statusCode).toBe(201);
+    const exportId = created.json().id as string;
+
+    const preview = await admin.api('POST', `/api/exports/${exportId}/preview`, { window: WINDOW.start, limit: 7 });
+    expect(preview.statusCode).toBe(200);
+    const { lines, records, windowRecords } = preview.json();
+    expect(records).toBe(7);
+    expect(windowRecords).toBeGreaterThan(7);
+    expect(lines).toHaveLength(format === 'csv' ? 8 : 7);
+    expect(await listKeys(account.s3, BUCKET, `${folder}/`)).toEqual([]);
+    if ((exclude as readonly string[]).includes('ip')) expect(lines.join('\n')).not.toMatch(/ip_address/);
+
+    const written = await runAndReadFirstObject(exportId);
+    expect(lines).toEqual(written.slice(0, lines.length));
+  }, 60_000);
+});
+
+it('refuses a limit above 100 and a malformed window, naming the field', async () => {
+  const created = (
+    await admin.api('POST', '/api/exports', { destinationId, logType: 'client', format: 'csv', folder: 'refusals' })
+  ).json();
+  const fields = async (body: unknown) =>
+    (
+      (await admin.api('POST', `/api/exports/${created.id}/preview`, body)).json() as {
+        error: { details: { path: string }[] };
+      }
+    ).error.details.map((d) => d.path);
+  expect(await fields({ limit: 101 })).toEqual(['body.limit']);
+  expect(await fields({ window: 'yesterday' })).toEqual(['body.window']);
+  // Without a window: the last closed one.
+  const preview = (await admin.api('POST', `/api/exports/${created.id}/preview`, {})).json();
+  expect(preview.window.start).toBe(WINDOW.start);
+});
