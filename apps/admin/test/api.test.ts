@@ -1,10 +1,10 @@
 // Every route of the admin API (README, Admin API) through the whole HTTP stack: success, each
 // validation failure naming its field, 401 without or with a wrong token, 404 for unknown IDs.
 import { permissionPolicy, trustPolicy } from '@log-exporter/aws';
-import { EMULATED_EXPORTER_ACCOUNT_ID, createCustomerAccount, type MotoServer } from '@log-exporter/local-stack';
+import { EMULATED_EXPORTER_ACCOUNT_ID, type MotoServer } from '@log-exporter/local-stack';
 import { generateAuditLogs, generateClientLogs } from '@log-exporter/testing';
 import { apiRoutes } from '../src';
-import { type AdminHarness, AUTH, DESTINATION, TOKEN, startAdmin, startMoto } from './harness';
+import { type AdminHarness, AUTH, DESTINATION, TOKEN, createRoleFromHandOver, startAdmin, startMoto } from './harness';
 
 let moto: MotoServer;
 let admin: AdminHarness;
@@ -22,7 +22,15 @@ afterAll(async () => {
 async function createDestination(overrides: Record<string, unknown> = {}) {
   const response = await admin.api('POST', '/api/destinations', { ...DESTINATION, ...overrides });
   expect([200, 201]).toContain(response.statusCode);
-  return response.json() as { id: string; externalId: string; roleArn: string; organization: string };
+  return response.json() as {
+    id: string;
+    externalId: string;
+    roleArn: string;
+    organization: string;
+    awsAccountId: string;
+    bucket: string;
+    roleName: string;
+  };
 }
 
 async function createExport(body: Record<string, unknown>) {
@@ -189,16 +197,7 @@ describe('destinations', () => {
       bucket: 'verified-logs',
       awsAccountId: '313131313131',
     });
-    const { permissionPolicy: p, trustPolicy: t } = (
-      await admin.api('GET', `/api/destinations/${d.id}/policies`)
-    ).json();
-    const account = await createCustomerAccount(moto.endpoint, {
-      accountId: '313131313131',
-      bucket: 'verified-logs',
-      roleName: 'CloudsmithLogsWriter',
-      trustPolicy: t,
-      permissionPolicy: p,
-    });
+    const account = await createRoleFromHandOver(admin, moto, d);
     const response = await admin.api('POST', `/api/destinations/${d.id}/verify`);
     expect(response.statusCode).toBe(200);
     const result = response.json();
@@ -221,16 +220,11 @@ describe('destinations', () => {
       bucket: 'nocondition-logs',
       awsAccountId: '343434343434',
     });
-    const { permissionPolicy: p, trustPolicy: t } = (
-      await admin.api('GET', `/api/destinations/${d.id}/policies`)
-    ).json();
-    const { Condition: _dropped, ...withoutCondition } = t.Statement[0];
-    const account = await createCustomerAccount(moto.endpoint, {
-      accountId: '343434343434',
-      bucket: 'nocondition-logs',
-      roleName: 'CloudsmithLogsWriter',
-      trustPolicy: { ...t, Statement: [withoutCondition] },
-      permissionPolicy: p,
+    const account = await createRoleFromHandOver(admin, moto, d, {
+      trustPolicy: (given) => {
+        const { Condition: _dropped, ...withoutCondition } = given.Statement[0];
+        return { ...given, Statement: [withoutCondition] };
+      },
     });
     account.s3.destroy();
     const result = (await admin.api('POST', `/api/destinations/${d.id}/verify`)).json();
@@ -250,13 +244,9 @@ describe('destinations', () => {
       bucket: 'wrongid-logs',
       awsAccountId: '353535353535',
     });
-    const { permissionPolicy: p } = (await admin.api('GET', `/api/destinations/${d.id}/policies`)).json();
-    const account = await createCustomerAccount(moto.endpoint, {
-      accountId: '353535353535',
-      bucket: 'wrongid-logs',
-      roleName: 'CloudsmithLogsWriter',
-      trustPolicy: trustPolicy({ exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID, externalId: 'someone-elses-id' }),
-      permissionPolicy: p,
+    const account = await createRoleFromHandOver(admin, moto, d, {
+      trustPolicy: () =>
+        trustPolicy({ exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID, externalId: 'someone-elses-id' }),
     });
     account.s3.destroy();
     const result = (await admin.api('POST', `/api/destinations/${d.id}/verify`)).json();
@@ -271,17 +261,7 @@ describe('destinations', () => {
       bucket: 'never-created-bucket',
       awsAccountId: '323232323232',
     });
-    const { permissionPolicy: p, trustPolicy: t } = (
-      await admin.api('GET', `/api/destinations/${d.id}/policies`)
-    ).json();
-    const account = await createCustomerAccount(moto.endpoint, {
-      accountId: '323232323232',
-      bucket: 'never-created-bucket',
-      roleName: 'CloudsmithLogsWriter',
-      trustPolicy: t,
-      permissionPolicy: p,
-      createBucket: false,
-    });
+    const account = await createRoleFromHandOver(admin, moto, d, { createBucket: false });
     account.s3.destroy();
     const result = (await admin.api('POST', `/api/destinations/${d.id}/verify`)).json();
     expect(result.ok).toBe(false);

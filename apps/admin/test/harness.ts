@@ -9,7 +9,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import { generateSigningKey, parseSigningKey } from '@log-exporter/manifests';
 
-import { CustomerCredentials } from '@log-exporter/aws';
+import { CustomerCredentials, type TrustPolicy } from '@log-exporter/aws';
 import {
   EMULATED_EXPORTER_ACCOUNT_ID,
   EMULATOR_DUMMY_CREDENTIALS,
@@ -163,6 +163,28 @@ export interface OnboardedExport {
 }
 
 /**
+ * The customer's account made as the hand-over page says: their bucket, and the role with the two
+ * documents of GET /api/destinations/:id/policies. `trustPolicy` changes what they paste (to
+ * model their mistakes); `createBucket: false`, a bucket they have not made yet.
+ */
+export async function createRoleFromHandOver(
+  admin: AdminHarness,
+  moto: MotoServer,
+  destination: { id: string; awsAccountId: string; bucket: string; roleName: string },
+  options: { trustPolicy?: (given: TrustPolicy) => object; createBucket?: boolean } = {},
+): Promise<EmulatedCustomerAccount> {
+  const policies = (await admin.api('GET', `/api/destinations/${destination.id}/policies`)).json();
+  return createCustomerAccount(moto.endpoint, {
+    accountId: destination.awsAccountId,
+    bucket: destination.bucket,
+    roleName: destination.roleName,
+    trustPolicy: options.trustPolicy ? options.trustPolicy(policies.trustPolicy) : policies.trustPolicy,
+    permissionPolicy: policies.permissionPolicy,
+    ...(options.createBucket === false ? { createBucket: false } : {}),
+  });
+}
+
+/**
  * A customer onboarded through the API as ops would: the destination, the customer's account made
  * from the handed-over policies, and a client-log JSON export into `client-logs/`.
  */
@@ -173,14 +195,7 @@ export async function onboardClientExport(
 ): Promise<OnboardedExport> {
   const roleName = 'CloudsmithLogsWriter';
   const destination = (await admin.api('POST', '/api/destinations', { ...customer, roleName })).json();
-  const policies = (await admin.api('GET', `/api/destinations/${destination.id}/policies`)).json();
-  const account = await createCustomerAccount(moto.endpoint, {
-    accountId: customer.awsAccountId,
-    bucket: customer.bucket,
-    roleName,
-    trustPolicy: policies.trustPolicy,
-    permissionPolicy: policies.permissionPolicy,
-  });
+  const account = await createRoleFromHandOver(admin, moto, destination);
   const created = (
     await admin.api('POST', '/api/exports', {
       destinationId: destination.id,

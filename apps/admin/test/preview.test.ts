@@ -2,11 +2,11 @@
 // writes for the same export and window (exclusions and repository scope applied), and a preview
 // writes nothing to the bucket. Real worker, Temporal dev server, moto and SQLite.
 import { gunzipSync } from 'node:zlib';
-import { type MotoServer, createCustomerAccount, listKeys, readObject } from '@log-exporter/local-stack';
+import { type EmulatedCustomerAccount, type MotoServer, listKeys, readObject } from '@log-exporter/local-stack';
 import { previousWindow, windowContaining } from '@log-exporter/schemas';
 import { generateAuditLogs, generateClientLogs } from '@log-exporter/testing';
 import { startAdminWorker } from './admin-worker';
-import { AUTH, type AdminHarness, startAdmin, startMoto } from './harness';
+import { AUTH, type AdminHarness, createRoleFromHandOver, startAdmin, startMoto } from './harness';
 
 const WINDOW = previousWindow('daily', windowContaining('daily', Date.now()));
 const ORGANIZATION = 'previewco';
@@ -16,7 +16,7 @@ let moto: MotoServer;
 let admin: AdminHarness;
 let worker: { stop(): Promise<void> };
 let destinationId: string;
-let account: Awaited<ReturnType<typeof createCustomerAccount>>;
+let account: EmulatedCustomerAccount;
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -31,14 +31,7 @@ beforeAll(async () => {
     })
   ).json();
   destinationId = destination.id;
-  const policies = (await admin.api('GET', `/api/destinations/${destinationId}/policies`)).json();
-  account = await createCustomerAccount(moto.endpoint, {
-    accountId: '363636363636',
-    bucket: BUCKET,
-    roleName: 'PreviewWriter',
-    trustPolicy: policies.trustPolicy,
-    permissionPolicy: policies.permissionPolicy,
-  });
+  account = await createRoleFromHandOver(admin, moto, destination);
   const ndjson = (records: readonly unknown[]) => records.map((r) => JSON.stringify(r)).join('\n');
   for (const [path, records] of [
     ['client', [...generateClientLogs({ seed: 91, organization: ORGANIZATION, window: WINDOW, count: 300 })]],
