@@ -10,6 +10,7 @@ import {
   type NewExport,
   exportCombinationProblems,
   formatMicrosRfc3339,
+  settleIpHandling,
 } from '@log-exporter/schemas';
 import { type Principal, canSee } from './access/principal';
 import type { AdminDeps } from './admin-deps';
@@ -116,16 +117,19 @@ export async function createExport(deps: AdminDeps, input: NewExport, actor: Act
 export async function changeExport(
   deps: AdminDeps,
   id: string,
-  change: ExportChange,
+  requested: ExportChange,
   actor: Actor,
 ): Promise<ExportConfig | undefined> {
   const current = await deps.store.exports.get(id);
   if (!current) return undefined;
-  if (Object.keys(change).length === 0) {
+  if (Object.keys(requested).length === 0) {
     throw new HttpError(400, 'invalid_request', 'nothing to change: send at least one field', [
       { path: 'body', message: 'no field to change' },
     ]);
   }
+  // `exclude: ["ip"]` and `ipHandling: "drop"` are one setting: a change to either moves both.
+  const touchesIp = requested.exclude !== undefined || requested.ipHandling !== undefined;
+  const change = touchesIp ? { ...requested, ...settleIpHandling(current, requested) } : requested;
   const merged = { ...current, ...change };
   const problems = exportCombinationProblems(merged);
   if (problems.length > 0) {

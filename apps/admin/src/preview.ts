@@ -1,13 +1,12 @@
 // Preview: the first lines of a window exactly as the export writes them (format, exclusions,
-// repository scope, the database-written JSON lines), uncompressed, written nowhere. The records
+// IP handling, repository scope, the database-written JSON lines), uncompressed, written nowhere. The records
 // come from the same query and encoder as an upload's first part, so the lines equal the start of
 // the window's first object when the whole window is exported.
-import { windowPages } from '@log-exporter/activities';
-import { type EncodingOptions, encodeToStream } from '@log-exporter/formats';
+import { exportEncoding, windowPages } from '@log-exporter/activities';
+import { encodeToStream } from '@log-exporter/formats';
 import {
   type ExportConfig,
   type ExportWindow,
-  type FieldGroup,
   previousWindow,
   windowContaining,
   windowStartingAt,
@@ -18,11 +17,14 @@ import { HttpError } from './http/http-error';
 export const PREVIEW_MAX_LINES = 100;
 export const PREVIEW_DEFAULT_LINES = 10;
 
-/** What a preview is of: an export, or the settings of one not created yet (the new-export form). */
+/**
+ * What a preview is of: an export (with its id, so hashed IPs show the export's own pseudonyms),
+ * or the settings of one not created yet (the new-export form).
+ */
 export type PreviewSettings = Pick<
   ExportConfig,
-  'logType' | 'format' | 'exclude' | 'repositories' | 'organization' | 'cadence'
->;
+  'logType' | 'format' | 'exclude' | 'ipHandling' | 'repositories' | 'organization' | 'cadence'
+> & { id?: string };
 
 export interface Preview {
   window: ExportWindow;
@@ -66,11 +68,7 @@ export async function previewLines(
     repositories: settings.repositories,
     window,
   };
-  const encoding: EncodingOptions = {
-    logType: settings.logType,
-    format: settings.format,
-    exclude: settings.exclude as FieldGroup[],
-  };
+  const encoding = await exportEncoding(deps.store.exports, settings.id ?? null, settings);
   const first = await firstPage(
     windowPages(deps.store.logs, encoding, scope, { after: null, until: null }, limit),
     limit,

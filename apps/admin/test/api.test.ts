@@ -317,6 +317,8 @@ describe('exports', () => {
     [{ exclude: ['secrets'] }, 'body.exclude.0'],
     [{ compression: 'brotli' }, 'body.compression'],
     [{ cadence: 'weekly' }, 'body.cadence'],
+    [{ ipHandling: 'mask' }, 'body.ipHandling'],
+    [{ ipHandling: 'hash', exclude: ['ip'] }, 'body.ipHandling'],
     [{ folder: '/abs' }, 'body.folder'],
     [{ folder: 'a/../b' }, 'body.folder'],
     [{ repositories: [] }, 'body.repositories'],
@@ -351,6 +353,40 @@ describe('exports', () => {
     expect(fieldsOf(await admin.api('PATCH', `/api/exports/${created.id}`, {}))).toEqual(['body']);
     expect(fieldsOf(await admin.api('PATCH', `/api/exports/${created.id}`, { logType: 'client' }))).toEqual(['body']);
     expect((await admin.api('PATCH', `/api/exports/${unknownExport}`, { folder: 'x' })).statusCode).toBe(404);
+  });
+
+  it('keeps ipHandling "drop" and exclude "ip" as one setting, whichever spelling a change uses', async () => {
+    const created = await createExport({ destinationId, logType: 'client', format: 'json', folder: 'ips' });
+    expect(created).toMatchObject({ ipHandling: 'keep', exclude: [] });
+    const patch = async (change: Record<string, unknown>) => {
+      const response = await admin.api('PATCH', `/api/exports/${created.id}`, change);
+      expect(response.statusCode).toBe(200);
+      return response.json() as { ipHandling: string; exclude: string[] };
+    };
+    expect(await patch({ ipHandling: 'drop' })).toMatchObject({ ipHandling: 'drop', exclude: ['ip'] });
+    expect(await patch({ exclude: ['geo'] })).toMatchObject({ ipHandling: 'keep', exclude: ['geo'] });
+    expect(await patch({ ipHandling: 'hash' })).toMatchObject({ ipHandling: 'hash', exclude: ['geo'] });
+    // Changing other exclusions leaves the hash alone; excluding ip turns it into drop.
+    expect(await patch({ exclude: ['eula', 'geo'] })).toMatchObject({ ipHandling: 'hash', exclude: ['eula', 'geo'] });
+    expect(await patch({ exclude: ['ip'] })).toMatchObject({ ipHandling: 'drop', exclude: ['ip'] });
+    expect(await patch({ ipHandling: 'truncate', exclude: [] })).toMatchObject({ ipHandling: 'truncate', exclude: [] });
+    const contradiction = await admin.api('PATCH', `/api/exports/${created.id}`, {
+      ipHandling: 'keep',
+      exclude: ['ip'],
+    });
+    expect(fieldsOf(contradiction)).toEqual(['body.ipHandling']);
+    expect(contradiction.json().error.message).toMatch(/contradicts exclude "ip"/);
+    expect((await admin.api('GET', `/api/exports/${created.id}`)).json()).toMatchObject({ ipHandling: 'truncate' });
+    const viaExclude = await createExport({
+      destinationId,
+      logType: 'client',
+      format: 'csv',
+      folder: 'ips-2',
+      exclude: ['ip'],
+    });
+    expect(viaExclude).toMatchObject({ ipHandling: 'drop', exclude: ['ip'] });
+    // The pseudonym key is a secret of the worker: nowhere in what the API returns.
+    expect(JSON.stringify(created)).not.toMatch(/key/i);
   });
 
   it('deletes an export; afterwards it is unknown', async () => {

@@ -65,39 +65,43 @@ async function runAndReadFirstObject(exportId: string): Promise<string[]> {
 }
 
 describe.each([
-  ['client', 'csv', ['ip'], null],
-  ['client', 'json', ['geo'], null],
-  ['client', 'json-ts', [], ['prod-rpm']],
-  ['client', 'apache', [], null],
-  ['audit', 'csv', ['ip'], null],
-  ['audit', 'json-ts', ['geo'], null],
-] as const)('%s logs as %s, excluding %j, repositories %j', (logType, format, exclude, repositories) => {
-  it('shows the first lines the run then writes, and writes nothing itself', async () => {
-    const folder = `${logType}-${format}-${exclude.join('') || 'all'}`;
-    const created = await admin.api('POST', '/api/exports', {
-      destinationId,
-      logType,
-      format,
-      folder,
-      exclude,
-      ...(repositories ? { repositories } : {}),
-    });
-    expect(created.statusCode).toBe(201);
-    const exportId = created.json().id as string;
+  ['client', 'csv', ['ip'], null, undefined],
+  ['client', 'json', ['geo'], null, 'hash'],
+  ['client', 'json-ts', [], ['prod-rpm'], undefined],
+  ['client', 'apache', [], null, 'truncate'],
+  ['audit', 'csv', ['ip'], null, undefined],
+  ['audit', 'json-ts', ['geo'], null, 'hash'],
+] as const)(
+  '%s logs as %s, excluding %j, repositories %j, IPs %s',
+  (logType, format, exclude, repositories, ipHandling) => {
+    it('shows the first lines the run then writes, and writes nothing itself', async () => {
+      const folder = `${logType}-${format}-${exclude.join('') || 'all'}`;
+      const created = await admin.api('POST', '/api/exports', {
+        destinationId,
+        logType,
+        format,
+        folder,
+        exclude,
+        ...(repositories ? { repositories } : {}),
+        ...(ipHandling ? { ipHandling } : {}),
+      });
+      expect(created.statusCode).toBe(201);
+      const exportId = created.json().id as string;
 
-    const preview = await admin.api('POST', `/api/exports/${exportId}/preview`, { window: WINDOW.start, limit: 7 });
-    expect(preview.statusCode).toBe(200);
-    const { lines, records, windowRecords } = preview.json();
-    expect(records).toBe(7);
-    expect(windowRecords).toBeGreaterThan(7);
-    expect(lines).toHaveLength(format === 'csv' ? 8 : 7);
-    expect(await listKeys(account.s3, BUCKET, `${folder}/`)).toEqual([]);
-    if ((exclude as readonly string[]).includes('ip')) expect(lines.join('\n')).not.toMatch(/ip_address/);
+      const preview = await admin.api('POST', `/api/exports/${exportId}/preview`, { window: WINDOW.start, limit: 7 });
+      expect(preview.statusCode).toBe(200);
+      const { lines, records, windowRecords } = preview.json();
+      expect(records).toBe(7);
+      expect(windowRecords).toBeGreaterThan(7);
+      expect(lines).toHaveLength(format === 'csv' ? 8 : 7);
+      expect(await listKeys(account.s3, BUCKET, `${folder}/`)).toEqual([]);
+      if ((exclude as readonly string[]).includes('ip')) expect(lines.join('\n')).not.toMatch(/ip_address/);
 
-    const written = await runAndReadFirstObject(exportId);
-    expect(lines).toEqual(written.slice(0, lines.length));
-  }, 60_000);
-});
+      const written = await runAndReadFirstObject(exportId);
+      expect(lines).toEqual(written.slice(0, lines.length));
+    }, 60_000);
+  },
+);
 
 it('refuses a limit above 100 and a malformed window, naming the field', async () => {
   const created = (

@@ -8,7 +8,9 @@ import {
   createExportInputSchema,
   fieldGroupSchema,
   formatSchema,
+  ipHandlingSchema,
   logTypeSchema,
+  settleIpHandling,
   updateExportInputSchema,
 } from '@log-exporter/schemas';
 import {
@@ -31,6 +33,7 @@ const CONFIG: ExportConfig = {
   folder: 'client-logs',
   repositories: ['alpha', 'beta'],
   exclude: ['geo', 'ip'],
+  ipHandling: 'drop',
   compression: 'zstd',
   cadence: 'hourly',
   enabled: false,
@@ -77,7 +80,11 @@ describe('the export form', () => {
     expect(optionValues(markup, 'cadence')).toEqual([...cadenceSchema.options]);
     expect(optionValues(markup, 'logType')).toEqual([...logTypeSchema.options]);
     expect(optionValues(markup, 'destinationId')).toEqual(['dst_bbbbbbbbbbbbbbbb']);
-    for (const group of fieldGroupSchema.options) expect(markup).toContain(`value="${group}"`);
+    expect(optionValues(markup, 'ipHandling')).toEqual([...ipHandlingSchema.options]);
+    // Dropping IPs is one of the IP choices, so `ip` is not offered again as an exclusion.
+    for (const group of fieldGroupSchema.options)
+      if (group === 'ip') expect(markup).not.toContain('name="exclude" value="ip"');
+      else expect(markup).toContain(`value="${group}"`);
     expect(markup).toContain('name="_csrf" value="c"');
     expect(markup).toContain('Create export');
     expect(markup).not.toContain('name="enabled"');
@@ -106,11 +113,14 @@ describe('the export form', () => {
       format: 'csv',
       folder: 'client-logs',
       repositories: ['alpha', 'beta'],
-      exclude: ['geo', 'ip'],
+      exclude: ['geo'],
+      ipHandling: 'drop',
       compression: 'zstd',
       cadence: 'hourly',
       enabled: false,
     });
+    expect(markup).toMatch(/<option value="drop" selected>/);
+    expect(settleIpHandling(CONFIG, change)).toEqual({ exclude: ['geo', 'ip'], ipHandling: 'drop' });
   });
 
   it('keeps typed values, escaped, and shows each field error next to its field', () => {

@@ -15,7 +15,6 @@ import {
   type ExportedObject,
   ExportFailure,
   type DeliveryPlan,
-  type FieldGroup,
   type IngestSlice,
   type ManifestLink,
   type PartPlan,
@@ -38,6 +37,7 @@ import {
 } from '@log-exporter/schemas';
 import { type Store, type WindowScope, countUndelivered } from '@log-exporter/store';
 import { type EncodeStats, encodeToStream } from '@log-exporter/formats';
+import { exportEncoding } from './export-encoding';
 import { windowPages } from './window-pages';
 import {
   type CustomerCredentials,
@@ -240,6 +240,7 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
           cadence: config.cadence,
           repositories: config.repositories,
           exclude: config.exclude,
+          ipHandling: config.ipHandling,
           bucket: destination.bucket,
           region: destination.region,
           roleArn: roleArnFor(destination.awsAccountId, destination.roleName),
@@ -331,9 +332,7 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
         const scope = scopeOf(resolved, part.ingested);
         const range = { after: part.after, until: part.until };
         const encoding = {
-          logType: resolved.logType,
-          format: resolved.format,
-          exclude: resolved.exclude as FieldGroup[],
+          ...(await exportEncoding(store.exports, resolved.exportId, resolved)),
           compression: resolved.compression,
         };
         const pages = windowPages(store.logs, encoding, scope, range);

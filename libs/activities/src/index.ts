@@ -3,3 +3,4 @@ export { contentTypeFor } from './content-types';
 export { toActivityFailure } from './activity-failures';
 export * from './retention-activities';
 export { windowPages } from './window-pages';
+export { type EncodingSettings, exportEncoding } from './export-encoding';

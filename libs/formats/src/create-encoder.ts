@@ -1,15 +1,31 @@
-// Picks the encoder and projection for an export's (log type, format, exclusions).
-import { type FieldGroup, type Format, type LogType, formatSupportsLogType } from '@log-exporter/schemas';
+// Picks the encoder and projection for an export's (log type, format, exclusions, IP handling).
+import {
+  type FieldGroup,
+  type Format,
+  type IpHandling,
+  type LogType,
+  formatSupportsLogType,
+} from '@log-exporter/schemas';
 import { createApacheEncoder } from './encoders/apache';
 import { createCsvEncoder } from './encoders/csv';
 import type { LineEncoder } from './encoders/encoder';
 import { createJsonEncoder, createJsonTimestampEncoder } from './encoders/json';
-import { type LogRecord, baseFields, createProjection } from './projection';
+import { createIpRewrite } from './ip-handling';
+import { type LogRecord, type Projection, baseFields, createProjection } from './projection';
 
 export interface EncodingOptions {
   logType: LogType;
   format: Format;
   exclude: readonly FieldGroup[];
+  /** Absent: `keep` (`drop` is carried by `exclude` listing `ip`). */
+  ipHandling?: IpHandling;
+  /** The export's secret key, for `ipHandling: "hash"`. Never logged, never in workflow history. */
+  ipHashKey?: Uint8Array;
+}
+
+function projectionFor(options: EncodingOptions): Projection {
+  const rewrite = createIpRewrite(options.ipHandling ?? 'keep', options.ipHashKey);
+  return createProjection(options.logType, options.format, options.exclude, rewrite);
 }
 
 export interface RecordEncoder {
@@ -25,11 +41,11 @@ export function eventTimeField(logType: LogType): string {
 }
 
 export function createRecordEncoder(options: EncodingOptions): RecordEncoder {
-  const { logType, format, exclude } = options;
+  const { logType, format } = options;
   if (!formatSupportsLogType(format, logType)) {
     throw new Error(`format "${format}" cannot encode ${logType} logs (Apache lines are for client logs only)`);
   }
-  const projection = createProjection(logType, format, exclude);
+  const projection = projectionFor(options);
   const all = baseFields(logType, format);
   let encoder: LineEncoder;
   switch (format) {
@@ -65,12 +81,13 @@ export interface DatabaseLineSpec {
 
 /**
  * The fields and prefix for the database to write this export's lines as JSON text, or null when
- * the worker must encode each record (CSV, Apache, and exclusions that rewrite values).
+ * the worker must encode each record (CSV, Apache, and exclusions or IP handling that rewrite
+ * values).
  */
 export function databaseLineSpec(options: EncodingOptions): DatabaseLineSpec | null {
-  const { logType, format, exclude } = options;
+  const { logType, format } = options;
   if (format !== 'json' && format !== 'json-ts') return null;
-  const projection = createProjection(logType, format, exclude);
+  const projection = projectionFor(options);
   if (projection.apply !== null) return null;
   return { fields: projection.fields, prefixField: format === 'json-ts' ? eventTimeField(logType) : null };
 }

@@ -1,15 +1,18 @@
 // Field projection: which fields an export writes, in which order, after include/exclude.
 // An excluded field is absent (no JSON key, no CSV column). The `namespace` and `repository`
 // groups also blank their part of `repository` and of `uri` where it appears as a path segment.
+// IP handling (truncate, hash) rewrites the IP fields the projection keeps.
 import {
   AUDIT_LOG_FIELDS,
   CLIENT_LOG_CSV_FIELDS,
   CLIENT_LOG_FIELDS,
   FIELD_GROUP_FIELDS,
   type FieldGroup,
+  IP_FIELDS,
   type Format,
   type LogType,
 } from '@log-exporter/schemas';
+import type { IpRewrite } from './ip-handling';
 
 export type LogRecord = Record<string, unknown>;
 
@@ -29,14 +32,30 @@ export function baseFields(logType: LogType, format: Format): readonly string[] 
   return format === 'csv' ? CLIENT_LOG_CSV_FIELDS : CLIENT_LOG_FIELDS;
 }
 
-export function createProjection(logType: LogType, format: Format, exclude: readonly FieldGroup[]): Projection {
-  const removed = new Set(exclude.flatMap((group) => FIELD_GROUP_FIELDS[group]));
+export function createProjection(
+  logType: LogType,
+  format: Format,
+  exclude: readonly FieldGroup[],
+  ipRewrite: IpRewrite | null = null,
+): Projection {
+  const removed = new Set<string>(exclude.flatMap((group) => FIELD_GROUP_FIELDS[group]));
   const hideNamespace = logType === 'client' && exclude.includes('namespace');
   const hideRepository = logType === 'client' && exclude.includes('repository');
   if (hideRepository) removed.add('repository');
   const fields = baseFields(logType, format).filter((f) => !removed.has(f));
+  const ipFields = ipRewrite === null ? [] : IP_FIELDS.filter((f) => fields.includes(f));
+  const rewritesPaths = hideNamespace || hideRepository;
 
-  if (!hideNamespace && !hideRepository) return { fields, apply: null };
+  if (!rewritesPaths && ipFields.length === 0) return { fields, apply: null };
+
+  const rewriteIps = (record: LogRecord): LogRecord => {
+    for (const field of ipFields) {
+      const value = record[field];
+      if (typeof value === 'string' && value !== '') record[field] = (ipRewrite as IpRewrite)(value);
+    }
+    return record;
+  };
+  if (!rewritesPaths) return { fields, apply: (record) => rewriteIps({ ...record }) };
 
   return {
     fields,
@@ -50,7 +69,7 @@ export function createProjection(logType: LogType, format: Format, exclude: read
       if (typeof record.uri === 'string') {
         out.uri = redactUriSegments(record.uri, hideNamespace ? namespace : null, hideRepository ? repository : null);
       }
-      return out;
+      return rewriteIps(out);
     },
   };
 }

@@ -2,13 +2,16 @@
 import { z } from 'zod';
 import { keyPrefixSchema } from './aws-names';
 import {
+  type FieldGroup,
   type Format,
+  type IpHandling,
   type LogType,
   cadenceSchema,
   compressionSchema,
   fieldGroupSchema,
   formatSchema,
   formatSupportsLogType,
+  ipHandlingSchema,
   logTypeSchema,
 } from './export-options';
 import { destinationIdSchema, exportIdSchema } from './ids';
@@ -30,18 +33,62 @@ const exportSettingsShape = {
   folder: keyPrefixSchema,
   repositories: repositoriesSchema.default(null),
   exclude: excludeSchema.default([]),
+  /** Absent: `drop` when `exclude` lists `ip`, else `keep` (see settleIpHandling). */
+  ipHandling: ipHandlingSchema.optional(),
   compression: compressionSchema.default('gzip'),
   cadence: cadenceSchema.default('daily'),
   enabled: z.boolean().default(true),
 };
+
+type ProblemList = { path: string[]; message: string }[];
+
+/** An export's IP settings: `exclude` lists `ip` exactly when `ipHandling` is `drop`. */
+export interface IpSettings {
+  exclude: FieldGroup[];
+  ipHandling: IpHandling;
+}
+
+/**
+ * The IP settings after a change (`current` null for a new export). `ipHandling: "drop"` and
+ * `exclude: ["ip"]` are two spellings of one setting, kept in step: setting one sets the other,
+ * and a body that sends both must not contradict itself.
+ */
+export function settleIpHandling(
+  current: IpSettings | null,
+  change: { exclude?: FieldGroup[]; ipHandling?: IpHandling },
+): IpSettings {
+  const exclude = change.exclude ?? current?.exclude ?? [];
+  if (change.ipHandling !== undefined) {
+    const rest = exclude.filter((group) => group !== 'ip');
+    return {
+      exclude: change.ipHandling === 'drop' ? [...rest, 'ip' as const].sort() : rest,
+      ipHandling: change.ipHandling,
+    };
+  }
+  if (exclude.includes('ip')) return { exclude, ipHandling: 'drop' };
+  const kept = current && current.ipHandling !== 'drop' ? current.ipHandling : 'keep';
+  return { exclude, ipHandling: kept };
+}
+
+/** A body sending both spellings must say the same thing. */
+export function ipHandlingProblems(change: { exclude?: FieldGroup[]; ipHandling?: IpHandling }): ProblemList {
+  const { exclude, ipHandling } = change;
+  if (ipHandling === undefined || ipHandling === 'drop' || !exclude?.includes('ip')) return [];
+  return [
+    {
+      path: ['ipHandling'],
+      message: `ipHandling "${ipHandling}" contradicts exclude "ip", which drops the IP fields: send ipHandling "drop", or leave "ip" out of exclude`,
+    },
+  ];
+}
 
 /** Settings that are valid alone but not together; also run on an export after a change. */
 export function exportCombinationProblems(value: {
   format?: Format;
   logType?: LogType;
   repositories?: string[] | null;
-}): { path: string[]; message: string }[] {
-  const problems: { path: string[]; message: string }[] = [];
+}): ProblemList {
+  const problems: ProblemList = [];
   if (value.format && value.logType && !formatSupportsLogType(value.format, value.logType)) {
     problems.push({
       path: ['format'],
@@ -58,16 +105,18 @@ export function exportCombinationProblems(value: {
   return problems;
 }
 
-function checkFormatForLogType(
-  value: { format?: Format; logType?: LogType; repositories?: string[] | null },
-  ctx: z.RefinementCtx,
-): void {
-  for (const problem of exportCombinationProblems(value)) ctx.addIssue({ code: 'custom', ...problem });
+/** A zod refinement reporting each problem `find` sees, at its path. */
+function refineWith<T>(find: (value: T) => ProblemList) {
+  return (value: T, ctx: z.RefinementCtx): void => {
+    for (const problem of find(value)) ctx.addIssue({ code: 'custom', ...problem });
+  };
 }
 
 export const createExportInputSchema = z
   .strictObject({ destinationId: destinationIdSchema, ...exportSettingsShape })
-  .superRefine(checkFormatForLogType);
+  .superRefine(refineWith(exportCombinationProblems))
+  .superRefine(refineWith(ipHandlingProblems))
+  .transform((value) => ({ ...value, ...settleIpHandling(null, value) }));
 export type CreateExportInput = z.input<typeof createExportInputSchema>;
 /** A validated new export, defaults applied. */
 export type NewExport = z.output<typeof createExportInputSchema>;
@@ -79,11 +128,13 @@ export const updateExportInputSchema = z
     folder: keyPrefixSchema,
     repositories: repositoriesSchema,
     exclude: excludeSchema,
+    ipHandling: ipHandlingSchema,
     compression: compressionSchema,
     cadence: cadenceSchema,
     enabled: z.boolean(),
   })
-  .partial();
+  .partial()
+  .superRefine(refineWith(ipHandlingProblems));
 export type UpdateExportInput = z.input<typeof updateExportInputSchema>;
 /** A validated change to an export. */
 export type ExportChange = z.output<typeof updateExportInputSchema>;
@@ -107,6 +158,7 @@ export const exportConfigSchema = z
     folder: z.string(),
     repositories: z.array(slug).nullable(),
     exclude: z.array(fieldGroupSchema),
+    ipHandling: ipHandlingSchema,
     compression: compressionSchema,
     cadence: cadenceSchema,
     enabled: z.boolean(),
@@ -114,5 +166,5 @@ export const exportConfigSchema = z
     updatedAt: z.string(),
     health: exportHealthSchema,
   })
-  .superRefine(checkFormatForLogType);
+  .superRefine(refineWith(exportCombinationProblems));
 export type ExportConfig = z.infer<typeof exportConfigSchema>;

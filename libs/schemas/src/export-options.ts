@@ -18,13 +18,24 @@ export const fieldGroupSchema = z.enum(['eula', 'geo', 'ip', 'namespace', 'repos
 export type FieldGroup = z.infer<typeof fieldGroupSchema>;
 
 /**
+ * What an export writes for the IP address fields (`ip_address`, `actor_ip_address`): the address
+ * as stored, its network only (IPv4 /24, IPv6 /48), a keyed pseudonym stable within the export,
+ * or nothing (`drop`, the same as excluding the `ip` field group).
+ */
+export const ipHandlingSchema = z.enum(['keep', 'truncate', 'hash', 'drop']);
+export type IpHandling = z.infer<typeof ipHandlingSchema>;
+
+/** The fields IP handling rewrites (and the `ip` field group removes). */
+export const IP_FIELDS = ['ip_address', 'actor_ip_address'] as const;
+
+/**
  * Plain fields each group removes. `namespace` and `repository` also rewrite `repository` and
  * `uri` (see libs/formats), so they are listed here only for the fields they remove outright.
  */
 export const FIELD_GROUP_FIELDS: Record<FieldGroup, readonly string[]> = {
   eula: ['eula', 'eula_number'],
   geo: ['city', 'country', 'continent', 'actor_location'],
-  ip: ['ip_address', 'actor_ip_address'],
+  ip: IP_FIELDS,
   namespace: [],
   repository: [],
 };

@@ -2,7 +2,7 @@
 // interface. Workflows import only this (never the activities' code), so history stays small and
 // carries no log data and no secrets: IDs, counts, keys and checksums only.
 import { z } from 'zod';
-import type { Cadence, Compression, Format, LogType } from './export-options';
+import type { Cadence, Compression, Format, IpHandling, LogType } from './export-options';
 import { exportIdSchema } from './ids';
 import type { ObjectKeyLayout } from './object-keys';
 import type { ExportedObject, RunError, RunStatus } from './runs';
@@ -50,6 +50,8 @@ export interface ResolvedExport {
   cadence: Cadence;
   repositories: string[] | null;
   exclude: string[];
+  /** Absent in histories recorded before IP handling (then `exclude` says whether IPs are dropped). */
+  ipHandling?: IpHandling;
   bucket: string;
   region: string;
   roleArn: string;

@@ -36,6 +36,9 @@ export interface ExportRow {
   folder: string;
   repositories: string | null;
   exclude: string;
+  ip_handling: string;
+  /** Secret: read only by ExportRepository.ipHashKey, never mapped onto ExportConfig. */
+  ip_hash_key: string | null;
   compression: string;
   cadence: string;
   /** 0/1 in SQLite, boolean in PostgreSQL. */
@@ -59,6 +62,7 @@ export function toExport(row: ExportRow): ExportConfig {
     folder: row.folder,
     repositories: row.repositories === null ? null : (JSON.parse(row.repositories) as string[]),
     exclude: JSON.parse(row.exclude) as ExportConfig['exclude'],
+    ipHandling: row.ip_handling as ExportConfig['ipHandling'],
     compression: row.compression as ExportConfig['compression'],
     cadence: row.cadence as ExportConfig['cadence'],
     enabled: row.enabled === 1 || row.enabled === true,

@@ -71,6 +71,11 @@ export interface ExportRepository {
   get(id: string): Promise<ExportConfig | undefined>;
   list(filter?: { organization?: string }): Promise<ExportConfig[]>;
   update(id: string, change: ExportChange): Promise<ExportConfig | undefined>;
+  /**
+   * The export's secret key for `ipHandling: "hash"` (deleted exports included: a run in flight
+   * keeps its pseudonyms); undefined if no such export. Never part of ExportConfig.
+   */
+  ipHashKey(id: string): Promise<Buffer | undefined>;
   /** Soft delete: the export disappears, its run history stays. Returns false if unknown. */
   delete(id: string): Promise<boolean>;
 }

@@ -99,4 +99,42 @@ describe('migrations', () => {
       await database.drop();
     }
   });
+
+  it('give exports from before IP handling theirs: drop where ip was excluded, keep elsewhere, a key on first use', async () => {
+    const database = await createTestDatabase('sqlite');
+    const db = new Database(database.url.slice('sqlite:'.length));
+    try {
+      // The schema as version 4 left it, with two exports in it.
+      db.exec(
+        'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+      );
+      for (const migration of SQLITE_MIGRATIONS.slice(0, 4)) {
+        db.exec(migration.sql);
+        db.prepare('INSERT INTO schema_migrations VALUES (?, ?, ?)').run(migration.version, migration.name, 'then');
+      }
+      db.exec(`INSERT INTO destinations (id, organization, aws_account_id, bucket, region, prefix, role_name, external_id, created_at)
+               VALUES ('dst_1', 'acme', '995557609558', 'b', 'us-east-1', '', 'R', 'e', 'then')`);
+      const insertExport = db.prepare(
+        `INSERT INTO exports (id, destination_id, organization, log_type, format, folder, repositories, exclude,
+           compression, cadence, enabled, created_at, updated_at)
+         VALUES (?, 'dst_1', 'acme', 'client', 'json', 'f', NULL, ?, 'gzip', 'daily', 1, 'then', 'then')`,
+      );
+      insertExport.run('exp_dropped', '["geo","ip"]');
+      insertExport.run('exp_kept', '["geo"]');
+    } finally {
+      db.close();
+    }
+    const store = await openStore(database.url);
+    try {
+      expect((await store.exports.get('exp_dropped'))?.ipHandling).toBe('drop');
+      expect((await store.exports.get('exp_kept'))?.ipHandling).toBe('keep');
+      const key = await store.exports.ipHashKey('exp_kept');
+      expect(key).toHaveLength(32);
+      expect(await store.exports.ipHashKey('exp_kept')).toEqual(key);
+      expect(await store.exports.ipHashKey('exp_dropped')).not.toEqual(key);
+    } finally {
+      await store.close();
+      await database.drop();
+    }
+  });
 });

@@ -230,6 +230,46 @@ describe.each(TEST_DATABASE_KINDS)('%s store', (kind) => {
       expect(await failures()).toBe(0);
     });
 
+    it('keeps each export its own IP pseudonym key, never on the export itself, deleted or not', async () => {
+      const destination = await store.destinations.create({
+        organization: 'acme',
+        awsAccountId: '995557609558',
+        bucket: 'b-logs',
+        region: 'us-east-1',
+        prefix: '',
+        roleName: 'R',
+        externalId: 'z'.repeat(48),
+      });
+      const create = (input: Record<string, unknown>) =>
+        store.exports.create(
+          createExportInputSchema.parse({
+            destinationId: destination.id,
+            logType: 'client',
+            format: 'csv',
+            folder: 'f',
+            ...input,
+          }),
+          'acme',
+        );
+      const hashing = await create({ ipHandling: 'hash' });
+      const dropping = await create({ exclude: ['ip'] });
+      expect(hashing.ipHandling).toBe('hash');
+      expect(dropping).toMatchObject({ ipHandling: 'drop', exclude: ['ip'] });
+      const key = (await store.exports.ipHashKey(hashing.id)) as Buffer;
+      expect(key).toHaveLength(32);
+      expect(await store.exports.ipHashKey(hashing.id)).toEqual(key);
+      expect(await store.exports.ipHashKey(dropping.id)).not.toEqual(key);
+      const listed = JSON.stringify(await store.exports.list());
+      expect(listed).not.toContain(key.toString('hex'));
+      expect(listed).not.toContain('ip_hash_key');
+      await store.exports.delete(hashing.id);
+      expect(await store.exports.ipHashKey(hashing.id)).toEqual(key);
+      expect(await store.exports.ipHashKey('exp_unknown')).toBeUndefined();
+      expect((await store.exports.update(dropping.id, { ipHandling: 'truncate', exclude: [] }))?.ipHandling).toBe(
+        'truncate',
+      );
+    });
+
     async function setUp() {
       const destination = await store.destinations.create({
         organization: 'acme',

@@ -14,7 +14,13 @@ import {
   fieldDocs,
   fileExtension,
 } from '@log-exporter/schemas';
-import { createRecordEncoder, eventTimeField, type LogRecord } from '@log-exporter/formats';
+import {
+  createIpPseudonymizer,
+  createRecordEncoder,
+  eventTimeField,
+  type LogRecord,
+  truncateIp,
+} from '@log-exporter/formats';
 import { SEED_EXAMPLE_CLIENT_RECORD, generateAuditLogs } from '@log-exporter/testing';
 
 const FORMAT_TITLES: Record<Format, string> = {
@@ -55,6 +61,45 @@ function example(logType: LogType, format: Format): string {
   const encoder = createRecordEncoder({ logType, format, exclude: [] });
   const record = logType === 'client' ? SEED_EXAMPLE_CLIENT_RECORD : exampleAuditRecord();
   return [encoder.header, encoder.line(record)].filter((line) => line !== null).join('\n');
+}
+
+/** The IP handling section; every example value is computed by the exporter's own functions. */
+function ipHandlingSection(): string {
+  const addresses = ['82.1.4.8', '2a01:4b00:9:1::8', '::ffff:82.1.4.8'];
+  // A fixed key, for the examples only: each export has its own random one.
+  const pseudonym = createIpPseudonymizer(Buffer.from(Array.from({ length: 32 }, (_, i) => i)));
+  const rows = addresses.map(
+    (address) => `| \`${address}\` | \`${truncateIp(address)}\` | \`${pseudonym(address)}\` |`,
+  );
+  const example = createRecordEncoder({ logType: 'client', format: 'json', exclude: [], ipHandling: 'truncate' });
+  return `## IP addresses
+
+An export's \`ipHandling\` says what it writes in \`ip_address\` (client logs) and
+\`actor_ip_address\` (audit logs), in every format:
+
+| \`ipHandling\` | writes |
+|---|---|
+| \`keep\` (default) | the address as recorded |
+| \`truncate\` | the network only: IPv4 to its /24, IPv6 to its /48, in canonical text ([RFC 5952](https://www.rfc-editor.org/rfc/rfc5952)); an IPv4-mapped IPv6 address is truncated as the IPv4 address it carries |
+| \`hash\` | a pseudonym: the first 128 bits of HMAC-SHA256 of the canonical address under a secret key of the export, as 32 lowercase hex digits |
+| \`drop\` | nothing: the field is absent, exactly as when \`exclude\` lists \`ip\` (the two spellings are one setting) |
+
+A pseudonym is stable: within one export the same address (in any spelling, e.g. \`2A01::1\` and
+\`2a01:0::1\`, or \`::ffff:82.1.4.8\` and \`82.1.4.8\`) always gives the same value, on every run
+and re-run, so you can count distinct clients or follow one through the day; another export has
+another key, so its pseudonyms cannot be joined with this one's. The key never leaves the
+exporter; it cannot be read through the API. Absent values stay absent. A value that is not an IP
+address is written empty (null) by \`truncate\` and pseudonymised as text by \`hash\`.
+
+| address | \`truncate\` | \`hash\` (an example key) |
+|---|---|---|
+${rows.join('\n')}
+
+A JSON Stream line of the seed's example record with \`truncate\`:
+
+\`\`\`
+${example.line(SEED_EXAMPLE_CLIENT_RECORD)}
+\`\`\``;
 }
 
 function groupOf(field: string): string {
@@ -225,6 +270,8 @@ An export can leave out groups of fields. An excluded field is absent: no JSON k
 
 An export can also be limited to selected repositories of the organisation (client logs; audit logs
 always cover the whole organisation).`);
+
+  sections.push(ipHandlingSection());
 
   sections.push(`## Client log fields
 

@@ -9,12 +9,14 @@ import {
   type Destination,
   type ExportConfig,
   type Format,
+  type IpHandling,
   type LogType,
   cadenceSchema,
   compressionSchema,
   describeZodError,
   fieldGroupSchema,
   formatSchema,
+  ipHandlingSchema,
   logTypeSchema,
 } from '@log-exporter/schemas';
 import { type Html, html } from './html';
@@ -62,6 +64,14 @@ export const COMPRESSION_LABELS: Record<Compression, string> = {
   zstd: 'zstd (.zst)',
   none: 'none',
 };
+export const IP_HANDLING_LABELS: Record<IpHandling, string> = {
+  keep: 'keep as stored',
+  truncate: 'truncate to the network (IPv4 /24, IPv6 /48)',
+  hash: 'pseudonym (keyed hash, stable within this export)',
+  drop: 'drop the IP fields',
+};
+/** The form offers dropping IPs as an IP handling choice, so not again among the exclusions. */
+const FORM_EXCLUDE_GROUPS = fieldGroupSchema.options.filter((group) => group !== 'ip');
 export const CADENCE_LABELS: Record<Cadence, string> = { daily: 'daily', hourly: 'hourly' };
 
 /** The fields the destination form asks for, in order: name, label, placeholder, required. */
@@ -88,13 +98,16 @@ export function exportInput(form: Form): Record<string, unknown> {
   const repositories = one(form, 'repositories')
     .split(/[\s,]+/)
     .filter(Boolean);
+  const ipHandling = one(form, 'ipHandling');
   return {
     ...(one(form, 'destinationId') ? { destinationId: one(form, 'destinationId') } : {}),
     ...(one(form, 'logType') ? { logType: one(form, 'logType') } : {}),
     format: one(form, 'format'),
     folder: one(form, 'folder'),
     repositories: repositories.length ? repositories : null,
-    exclude: many(form, 'exclude'),
+    // With the IP choice posted, it alone says whether IPs are dropped (see settleIpHandling).
+    exclude: ipHandling ? many(form, 'exclude').filter((group) => group !== 'ip') : many(form, 'exclude'),
+    ...(ipHandling ? { ipHandling } : {}),
     compression: one(form, 'compression') || compressionSchema.options[0],
     cadence: one(form, 'cadence') || cadenceSchema.options[0],
   };
@@ -114,7 +127,8 @@ export function formOfExport(config: ExportConfig): Form {
     format: config.format,
     folder: config.folder,
     repositories: (config.repositories ?? []).join(', '),
-    exclude: [...config.exclude],
+    exclude: config.exclude.filter((group) => group !== 'ip'),
+    ipHandling: config.ipHandling,
     compression: config.compression,
     cadence: config.cadence,
     ...(config.enabled ? { enabled: '1' } : {}),
@@ -176,7 +190,7 @@ export function exportForm(options: ExportFormOptions): Html {
     ${errorFor(errors, 'repositories')}
     <fieldset>
       <legend>Exclude</legend>
-      ${fieldGroupSchema.options.map(
+      ${FORM_EXCLUDE_GROUPS.map(
         (group) =>
           html`<label class="inline"
             ><input type="checkbox" name="exclude" value="${group}" ${exclude.has(group) ? html`checked` : ''} />
@@ -185,6 +199,9 @@ export function exportForm(options: ExportFormOptions): Html {
       )}
     </fieldset>
     ${errorFor(errors, 'exclude')}
+    <label for="${id('ipHandling')}">IP addresses</label>
+    ${select(id('ipHandling'), 'ipHandling', ipHandlingSchema.options, IP_HANDLING_LABELS, one(values, 'ipHandling'))}
+    ${errorFor(errors, 'ipHandling')}
     <label for="${id('compression')}">Compression</label>
     ${select(id('compression'), 'compression', compressionSchema.options, COMPRESSION_LABELS, one(values, 'compression'))}
     ${errorFor(errors, 'compression')}

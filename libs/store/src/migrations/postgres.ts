@@ -209,4 +209,17 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'IP handling per export, with its pseudonym key',
+    sql: `
+      -- keep | truncate | hash | drop; drop is the same setting as excluding the ip field group.
+      ALTER TABLE exports ADD COLUMN ip_handling TEXT NOT NULL DEFAULT 'keep'
+        CHECK (ip_handling IN ('keep', 'truncate', 'hash', 'drop'));
+      UPDATE exports SET ip_handling = 'drop' WHERE exclude LIKE '%"ip"%';
+      -- The HMAC key of ip_handling = hash, hex; made at creation, or on first use for older exports.
+      -- Never returned by the API and never passed through workflow history.
+      ALTER TABLE exports ADD COLUMN ip_hash_key TEXT;
+    `,
+  },
 ];

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { ExportChange, ExportConfig, NewExport } from '@log-exporter/schemas';
 import { now } from '../clock';
 import { randomId } from '../ids';
@@ -13,10 +14,16 @@ function settingColumns(change: ExportChange): Record<string, unknown> {
   if (change.repositories !== undefined)
     columns.repositories = change.repositories === null ? null : JSON.stringify(change.repositories);
   if (change.exclude !== undefined) columns.exclude = JSON.stringify(change.exclude);
+  if (change.ipHandling !== undefined) columns.ip_handling = change.ipHandling;
   if (change.compression !== undefined) columns.compression = change.compression;
   if (change.cadence !== undefined) columns.cadence = change.cadence;
   if (change.enabled !== undefined) columns.enabled = change.enabled;
   return columns;
+}
+
+/** 256 random bits: the HMAC-SHA256 key of an export's IP pseudonyms. */
+function newIpHashKey(): string {
+  return randomBytes(32).toString('hex');
 }
 
 export class Exports implements ExportRepository {
@@ -31,6 +38,7 @@ export class Exports implements ExportRepository {
       organization,
       log_type: input.logType,
       ...settingColumns(input),
+      ip_hash_key: newIpHashKey(),
       created_at: at,
       updated_at: at,
     };
@@ -71,6 +79,30 @@ export class Exports implements ExportRepository {
       b.values,
     );
     return changed === 0 ? undefined : this.get(id);
+  }
+
+  async ipHashKey(id: string): Promise<Buffer | undefined> {
+    const read = async () => {
+      const b = this.db.binder();
+      const [row] = await this.db.all<Pick<ExportRow, 'ip_hash_key'>>(
+        `SELECT ip_hash_key FROM exports WHERE id = ${b.bind(id)}`,
+        b.values,
+      );
+      return row;
+    };
+    let row = await read();
+    if (!row) return undefined;
+    if (row.ip_hash_key === null) {
+      // An export from before IP handling: the first caller makes its key, and every caller
+      // (including one racing this) reads back the one that was stored.
+      const b = this.db.binder();
+      await this.db.run(
+        `UPDATE exports SET ip_hash_key = ${b.bind(newIpHashKey())} WHERE id = ${b.bind(id)} AND ip_hash_key IS NULL`,
+        b.values,
+      );
+      row = await read();
+    }
+    return row?.ip_hash_key ? Buffer.from(row.ip_hash_key, 'hex') : undefined;
   }
 
   async delete(id: string): Promise<boolean> {

@@ -4,7 +4,7 @@ import type { Destination, ExportConfig, Run } from '@log-exporter/schemas';
 import type { ExportStatus } from '../../api/representations';
 import type { ExportReconciliation } from '../../reconciliation';
 import { type ChartSlot, deliveryChart } from '../delivery-chart';
-import { type FieldErrors, type Form, csrfField, exportForm } from '../form';
+import { type FieldErrors, type Form, IP_HANDLING_LABELS, csrfField, exportForm } from '../form';
 import { type Html, html } from '../html';
 import { megabytes, orDash, s3Location } from './format';
 import { previewBlock } from './preview-block';
@@ -85,6 +85,10 @@ export function exportView(data: ExportPageData): Html {
       <tr>
         <th>Excluded</th>
         <td>${config.exclude.length ? config.exclude.join(', ') : 'nothing'}</td>
+      </tr>
+      <tr>
+        <th>IP addresses</th>
+        <td id="export-ip-handling">${IP_HANDLING_LABELS[config.ipHandling]}</td>
       </tr>
       <tr>
         <th>Status</th>
