@@ -15,6 +15,7 @@ import {
 import { type Principal, canSee } from './access/principal';
 import type { AdminDeps } from './admin-deps';
 import { HttpError } from './http/http-error';
+import { checkNotifyUrl, settleNotifySecret } from './notify-settings';
 
 /** Who made a change: the principal of the API token or web session, from where and through what. */
 export interface Actor {
@@ -96,7 +97,13 @@ export async function reconcile(deps: AdminDeps) {
   return { ...report, retentionSchedule };
 }
 
-export async function createExport(deps: AdminDeps, input: NewExport, actor: Actor): Promise<ExportConfig> {
+/** A created or changed export; `notifySecret` only when this change gave it a new one (shown once). */
+export interface SavedExport {
+  config: ExportConfig;
+  notifySecret?: string;
+}
+
+export async function createExport(deps: AdminDeps, input: NewExport, actor: Actor): Promise<SavedExport> {
   const destination = await deps.store.destinations.get(input.destinationId);
   // Another organisation's destination is refused like an unknown one: its existence stays hidden.
   if (!destination || !canSee(actor.principal, destination.organization)) {
@@ -104,14 +111,16 @@ export async function createExport(deps: AdminDeps, input: NewExport, actor: Act
       { path: 'body.destinationId', message: 'unknown destination' },
     ]);
   }
+  checkNotifyUrl(deps, input.notifyUrl);
   const config = await deps.store.exports.create(input, destination.organization);
+  const notifySecret = await settleNotifySecret(deps, config);
   await record(deps, auditEvent(actor, 'log_export.created', config, destination));
   deps.logger.info(
     { exportId: config.id, organization: config.organization, actor: actor.principal.name },
     'export created',
   );
   await syncSchedule(deps, config);
-  return config;
+  return { config, ...(notifySecret ? { notifySecret } : {}) };
 }
 
 export async function changeExport(
@@ -119,7 +128,7 @@ export async function changeExport(
   id: string,
   requested: ExportChange,
   actor: Actor,
-): Promise<ExportConfig | undefined> {
+): Promise<SavedExport | undefined> {
   const current = await deps.store.exports.get(id);
   if (!current) return undefined;
   if (Object.keys(requested).length === 0) {
@@ -140,15 +149,17 @@ export async function changeExport(
       problems.map((p) => ({ path: `body.${p.path.join('.')}`, message: p.message })),
     );
   }
+  checkNotifyUrl(deps, change.notifyUrl);
   const updated = await deps.store.exports.update(id, change);
   if (!updated) return undefined;
+  const notifySecret = await settleNotifySecret(deps, updated);
   await record(
     deps,
     auditEvent(actor, 'log_export.updated', updated, await deps.store.destinations.get(updated.destinationId)),
   );
   deps.logger.info({ exportId: id, change: Object.keys(change), actor: actor.principal.name }, 'export changed');
   await syncSchedule(deps, updated);
-  return updated;
+  return { config: updated, ...(notifySecret ? { notifySecret } : {}) };
 }
 
 export async function deleteExport(deps: AdminDeps, id: string, actor: Actor): Promise<boolean> {

@@ -57,6 +57,7 @@ async function main(): Promise<void> {
       failedAuthPerMinute: env.FAILED_AUTH_PER_MINUTE,
       failedAuthLockoutMs: env.FAILED_AUTH_LOCKOUT,
       verifyBundlePath: env.VERIFY_BUNDLE_PATH,
+      allowLoopbackWebhooks: env.ALLOW_LOOPBACK_WEBHOOKS,
     },
   };
   const app = await buildAdminServer(deps);

@@ -57,6 +57,8 @@ const TABLE: Record<string, Expected> = {
   'POST /api/exports/:id/preview': ORG_ITEM,
   'GET /api/exports/:id/runs': ORG_ITEM,
   'GET /api/exports/:id/schedule': ORG_ITEM,
+  'POST /api/exports/:id/notify-secret': [401, 401, 401, 201, 201, 404],
+  'GET /api/exports/:id/notifications': ORG_ITEM,
   'POST /api/schedules/reconcile': OPS_ONLY(200),
   'POST /api/logs/client': OPS_ONLY(200),
   'POST /api/logs/audit': OPS_ONLY(200),
@@ -83,6 +85,7 @@ const TABLE: Record<string, Expected> = {
   'POST /exports/:id/edit': PAGE_POST_ITEM,
   'POST /exports/:id/preview': [401, 401, 401, 200, 200, 404],
   'POST /exports/:id/delete': PAGE_POST_ITEM,
+  'POST /exports/:id/notify-secret': PAGE_POST_ITEM,
 };
 
 let moto: MotoServer;
@@ -116,6 +119,7 @@ beforeAll(async () => {
       logType: 'client',
       format: 'json',
       folder: 'c',
+      notifyUrl: 'https://hooks.example.com/a',
     })
   ).json().id;
 

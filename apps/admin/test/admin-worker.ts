@@ -2,7 +2,11 @@
 // run requests are then exported for real (the worker app's own wiring, in this process).
 import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
-import { createExportActivities, createRetentionActivities } from '@log-exporter/activities';
+import {
+  createExportActivities,
+  createNotificationActivities,
+  createRetentionActivities,
+} from '@log-exporter/activities';
 import { CustomerS3Clients } from '@log-exporter/aws';
 import type { MotoServer } from '@log-exporter/local-stack';
 import { createExportWorker } from '@log-exporter/worker';
@@ -30,6 +34,8 @@ export async function startAdminWorker(
         settings: { settleDelayMs: 0 },
       }),
       ...createRetentionActivities({ store: admin.store, logger }),
+      // Test receivers listen on loopback.
+      ...createNotificationActivities({ store: admin.store, logger, settings: { allowLoopback: true } }),
     },
     shutdownGraceTime: '1 second',
     ...(options.tracing ? { tracing: options.tracing } : {}),

@@ -106,6 +106,8 @@ export async function startAdmin(options: {
       // The auth tests send wrong tokens to every route; operations.test.ts checks the limit.
       failedAuthPerMinute: 100_000,
       verifyBundlePath,
+      // Test receivers of notifications listen on loopback.
+      allowLoopbackWebhooks: true,
       ...options.settings,
     },
   };

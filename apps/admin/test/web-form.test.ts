@@ -37,6 +37,7 @@ const CONFIG: ExportConfig = {
   compression: 'zstd',
   cadence: 'hourly',
   enabled: false,
+  notifyUrl: 'https://hooks.example.com/log-exports?team=a&b',
   createdAt: '2026-11-01T00:00:00.000Z',
   updatedAt: '2026-11-01T00:00:00.000Z',
   health: {
@@ -118,7 +119,11 @@ describe('the export form', () => {
       compression: 'zstd',
       cadence: 'hourly',
       enabled: false,
+      notifyUrl: 'https://hooks.example.com/log-exports?team=a&b',
     });
+    expect(markup).toMatch(/name="notifyUrl"\s+value="https:\/\/hooks\.example\.com\/log-exports\?team=a&amp;b"/);
+    // An emptied notify URL field stops notifications.
+    expect(updateExportInputSchema.parse(changeInput({ ...formOfExport(CONFIG), notifyUrl: '' })).notifyUrl).toBeNull();
     expect(markup).toMatch(/<option value="drop" selected>/);
     expect(settleIpHandling(CONFIG, change)).toEqual({ exclude: ['geo', 'ip'], ipHandling: 'drop' });
   });

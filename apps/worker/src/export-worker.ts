@@ -1,7 +1,12 @@
 // Wiring of the export worker: the workflows and the activities on one task queue. Used by
 // main.ts with real dependencies and by the integration tests with test ones.
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import { type ExportActivities, type RetentionActivities, WORKER_DEFAULTS } from '@log-exporter/schemas';
+import {
+  type ExportActivities,
+  type NotificationActivities,
+  type RetentionActivities,
+  WORKER_DEFAULTS,
+} from '@log-exporter/schemas';
 import type { Tracing } from '@log-exporter/telemetry';
 import { tracingWorkerOptions } from './worker-telemetry';
 
@@ -11,8 +16,8 @@ export interface ExportWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
-  /** The export activities and the log clean-up's. */
-  activities: ExportActivities & RetentionActivities;
+  /** The export activities, the notifications' and the log clean-up's. */
+  activities: ExportActivities & NotificationActivities & RetentionActivities;
   /** A prebuilt workflow bundle (production, tests); without it the workflows are bundled now. */
   workflowBundlePath?: string;
   /** Time running activities get to finish after a shutdown signal. */

@@ -3,7 +3,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, type LogLevel } from '@temporalio/worker';
-import { createExportActivities, createRetentionActivities } from '@log-exporter/activities';
+import {
+  createExportActivities,
+  createNotificationActivities,
+  createRetentionActivities,
+} from '@log-exporter/activities';
 import { CustomerCredentials, CustomerS3Clients } from '@log-exporter/aws';
 import {
   EnvError,
@@ -77,6 +81,11 @@ async function main(): Promise<void> {
     logger,
     settings: { logRetentionMs: env.LOG_RETENTION },
   });
+  const notificationActivities = createNotificationActivities({
+    store,
+    logger,
+    settings: { allowLoopback: env.ALLOW_LOOPBACK_WEBHOOKS, adminUrl: env.ADMIN_PUBLIC_URL },
+  });
 
   const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS });
   const bundle = join(__dirname, 'workflow-bundle.js');
@@ -84,7 +93,7 @@ async function main(): Promise<void> {
     connection,
     namespace: env.TEMPORAL_NAMESPACE,
     taskQueue: env.TEMPORAL_TASK_QUEUE,
-    activities: { ...activities, ...retentionActivities },
+    activities: { ...activities, ...notificationActivities, ...retentionActivities },
     ...(existsSync(bundle) ? { workflowBundlePath: bundle } : {}),
     ...(tracing ? { tracing } : {}),
     limits: {

@@ -11,8 +11,10 @@ import { createLogger, withWorkerNodeFlags } from '@log-exporter/config';
 import { type ManifestSigningKey, generateSigningKey, parseSigningKey } from '@log-exporter/manifests';
 import {
   type ExportSettings,
+  type NotificationSettings,
   type RetentionSettings,
   createExportActivities,
+  createNotificationActivities,
   createRetentionActivities,
 } from '@log-exporter/activities';
 import {
@@ -183,6 +185,8 @@ export async function startTestWorker(options: {
   temporalAddress?: string;
   /** The log clean-up's settings and clock. */
   retention?: { settings?: Partial<RetentionSettings>; now?: () => number };
+  /** Notification delivery settings (loopback receivers are allowed by default). */
+  notifications?: Partial<NotificationSettings>;
 }): Promise<TestWorker> {
   const address = options.temporalAddress ?? process.env.TEMPORAL_ADDRESS;
   const bundle = process.env.TEST_WORKFLOW_BUNDLE;
@@ -215,12 +219,18 @@ export async function startTestWorker(options: {
     logger,
     ...(options.retention ? { settings: options.retention.settings, now: options.retention.now } : {}),
   });
+  // Test receivers listen on loopback.
+  const notificationActivities = createNotificationActivities({
+    store: options.store,
+    logger,
+    settings: { allowLoopback: true, adminUrl: 'http://admin.test', ...options.notifications },
+  });
   const nativeConnection = await NativeConnection.connect({ address });
   const worker = await createExportWorker({
     connection: nativeConnection,
     namespace: 'default',
     taskQueue,
-    activities: { ...activities, ...retentionActivities },
+    activities: { ...activities, ...notificationActivities, ...retentionActivities },
     workflowBundlePath: bundle,
     shutdownGraceTime: '1 second',
   });

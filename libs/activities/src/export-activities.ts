@@ -17,6 +17,7 @@ import {
   type DeliveryPlan,
   type IngestSlice,
   type ManifestLink,
+  type NotificationClaimInput,
   type PartPlan,
   PermanentErrorType,
   type ResolvedExport,
@@ -252,6 +253,7 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
             partConcurrency: settings.partConcurrency,
             uploadHeartbeatTimeoutMs: settings.uploadHeartbeatTimeoutMs,
           },
+          notifies: config.notifyUrl !== null,
         };
         activityLogger(config.id, window.start).info(
           { bucket: resolved.bucket, manifestKey: resolved.manifestKey },
@@ -505,6 +507,24 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
         } else {
           log.error({ error: stored.error }, 'run failed');
         }
+      });
+    },
+
+    async claimNotification(input: NotificationClaimInput): Promise<{ notificationId: string } | null> {
+      return run(async () => {
+        const claimed = await store.notifications.claim({
+          exportId: input.exportId,
+          kind: input.outcome === 'failed' ? 'failure' : 'recovery',
+          window: input.window,
+          error: input.error,
+          workflowId: input.workflowId,
+        });
+        if (claimed)
+          activityLogger(input.exportId, input.window.start).info(
+            { notificationId: claimed.id, kind: claimed.kind },
+            'notification due',
+          );
+        return claimed && { notificationId: claimed.id };
       });
     },
   };

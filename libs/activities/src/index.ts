@@ -4,3 +4,8 @@ export { toActivityFailure } from './activity-failures';
 export * from './retention-activities';
 export { windowPages } from './window-pages';
 export { type EncodingSettings, exportEncoding } from './export-encoding';
+export {
+  DEFAULT_NOTIFICATION_SETTINGS,
+  type NotificationSettings,
+  createNotificationActivities,
+} from './notification-activities';

@@ -45,6 +45,8 @@ const listenPort = z
   .transform(Number)
   .pipe(z.number().int().min(0).max(65535));
 
+const flag = z.enum(['true', 'false'], { message: 'expected true or false' }).transform((value) => value === 'true');
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const commonEnvShape = {
@@ -72,6 +74,11 @@ const commonEnvShape = {
   EXPORT_LATE_HORIZON: duration.default(EXPORT_DEFAULTS.lateHorizonMs),
   /** How long raw log rows are kept after their window ends (never while it has undelivered records). */
   LOG_RETENTION: duration.default(EXPORT_DEFAULTS.logRetentionMs),
+  /**
+   * Notify URLs on loopback (127.0.0.0/8, ::1, localhost), over plain http too: for local use and
+   * tests only. Private and link-local addresses are refused whatever this says.
+   */
+  ALLOW_LOOPBACK_WEBHOOKS: flag.default(false),
 };
 
 export const workerEnvSchema = z.object({
@@ -105,6 +112,10 @@ export const workerEnvSchema = z.object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(WORKER_DEFAULTS.maxConcurrentActivities),
   /** Local activities run at once. */
   WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: positiveInt.default(WORKER_DEFAULTS.maxConcurrentLocalActivities),
+  /** The admin app's address as people reach it: notifications link to the export's page there. */
+  ADMIN_PUBLIC_URL: z
+    .url({ message: 'expected a URL such as https://exports.example.com' })
+    .default('http://localhost:8080'),
 });
 export type WorkerEnv = z.output<typeof workerEnvSchema>;
 

@@ -55,3 +55,32 @@ export class ExportFailure extends Error {
     return new ExportFailure(TRANSIENT_ERROR_TYPE, message, true, { cause });
   }
 }
+
+const FAILURE_EXPLANATIONS: Record<string, string> = {
+  [PermanentErrorType.ExportNotFound]: 'The export was deleted.',
+  [PermanentErrorType.DestinationNotFound]: "The export's destination was deleted: point the export at another one.",
+  [PermanentErrorType.InvalidWindow]:
+    'The window asked for does not fit the export (a day for daily exports, an hour for hourly ones).',
+  [PermanentErrorType.RoleNotAssumable]:
+    'We could not assume your IAM role: check that it exists, that its trust policy names our account, and that it requires the External ID we gave you.',
+  [PermanentErrorType.BucketNotFound]: 'The bucket does not exist, or its name is misspelt in the destination.',
+  [PermanentErrorType.WriteDenied]:
+    "Your role may not write to the bucket under the destination's prefix: check its permission policy, the bucket policy and any KMS key policy.",
+  [PermanentErrorType.WrongRegion]:
+    "The bucket is in another region than the destination says: correct the destination's region.",
+  [PermanentErrorType.InvalidConfiguration]: "The export's stored settings are not valid: ask us to look at it.",
+  [PermanentErrorType.AwsRequestRejected]:
+    'AWS refused our request as not allowed or malformed: retrying will not help until the setup changes.',
+  [TRANSIENT_ERROR_TYPE]:
+    'AWS kept failing or throttling us for hours: the window is retried by the next scheduled runs.',
+  [DATABASE_UNAVAILABLE_ERROR_TYPE]:
+    'Our own database was unavailable: we are on it, and the window is retried by the next scheduled runs.',
+};
+
+/** What a failure type means to the customer, and what to do about it, in plain words. */
+export function explainFailure(type: string | null): string {
+  return (
+    (type && FAILURE_EXPLANATIONS[type]) ||
+    'The export failed for a reason we did not foresee: we are looking into it, and the window is retried by the next scheduled runs.'
+  );
+}

@@ -15,6 +15,7 @@ import {
   logTypeSchema,
 } from './export-options';
 import { destinationIdSchema, exportIdSchema } from './ids';
+import { notifyUrlSchema } from './notifications';
 import { slug } from './primitives';
 
 const repositoriesSchema = z
@@ -38,6 +39,8 @@ const exportSettingsShape = {
   compression: compressionSchema.default('gzip'),
   cadence: cadenceSchema.default('daily'),
   enabled: z.boolean().default(true),
+  /** Where failure and recovery notifications are POSTed; null: none. */
+  notifyUrl: notifyUrlSchema.nullable().default(null),
 };
 
 type ProblemList = { path: string[]; message: string }[];
@@ -132,6 +135,7 @@ export const updateExportInputSchema = z
     compression: compressionSchema,
     cadence: cadenceSchema,
     enabled: z.boolean(),
+    notifyUrl: notifyUrlSchema.nullable(),
   })
   .partial()
   .superRefine(refineWith(ipHandlingProblems));
@@ -162,6 +166,7 @@ export const exportConfigSchema = z
     compression: compressionSchema,
     cadence: cadenceSchema,
     enabled: z.boolean(),
+    notifyUrl: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
     health: exportHealthSchema,

@@ -61,6 +61,14 @@ export const ADMIN_AUTH_DEFAULTS = {
   failedAuthLockoutMs: 15 * 60_000,
 } as const;
 
+/** Failure notifications (libs/notifications). */
+export const NOTIFICATION_DEFAULTS = {
+  /** At most one failure notification per export in this long. */
+  failureIntervalMs: 24 * 3_600_000,
+  /** One POST may take this long, connection included. */
+  requestTimeoutMs: 10_000,
+} as const;
+
 /** S3's limits on multipart uploads: chunks of at least 5 MiB (but the last), at most 10,000 chunks. */
 export const S3_MIN_CHUNK_BYTES = 5 * MiB;
 export const S3_MAX_CHUNKS = 10_000;

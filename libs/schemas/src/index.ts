@@ -16,3 +16,4 @@ export * from './search-attributes';
 export * from './workflow-contract';
 export * from './export-defaults';
 export * from './trust-policy-evaluator';
+export * from './notifications';

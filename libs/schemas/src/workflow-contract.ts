@@ -62,6 +62,8 @@ export interface ResolvedExport {
   manifestKey: string;
   /** Worker-configured pace of the run; absent in histories recorded before it existed. */
   tuning?: ExportTuning;
+  /** The export has a notify URL: the run's outcome may be notified (absent: from before notifications). */
+  notifies?: boolean;
 }
 
 export interface ExportTuning {
@@ -219,6 +221,27 @@ export interface RetentionActivities {
   deleteExpiredLogs(input: { logType: LogType }): Promise<RetentionBatchResult>;
 }
 
+export interface NotificationClaimInput {
+  exportId: string;
+  window: ExportWindow;
+  workflowId: string;
+  outcome: 'succeeded' | 'failed';
+  error: RunError | null;
+}
+
+/** Delivery of one notification, by the notifyCustomer workflow (libs/notifications does the HTTP). */
+export interface NotificationActivities {
+  /** One POST; throws to be retried (5xx, timeouts) or not (refused address, 4xx). */
+  postNotification(input: { notificationId: string }): Promise<{ status: number } | { skipped: string }>;
+  /** Retries are over: the notification is recorded as failed with the last error. */
+  recordNotificationGaveUp(input: { notificationId: string; error: string }): Promise<void>;
+}
+
+/** One workflow per notification, so a retrying delivery never holds up an export. */
+export function notificationWorkflowId(notificationId: string): string {
+  return `notification/${notificationId}`;
+}
+
 export const CLEAN_UP_LOGS_WORKFLOW = 'cleanUpLogs';
 
 /** The log clean-up's schedule: one per task queue (deployments may share a namespace). */
@@ -255,6 +278,8 @@ export interface ExportActivities {
     delivery?: DeliveryPlan;
   }): Promise<ExportedObject>;
   recordRunResult(input: RunResultInput): Promise<void>;
+  /** The notification this outcome of the window makes due, if any (libs/store notifications.ts). */
+  claimNotification(input: NotificationClaimInput): Promise<{ notificationId: string } | null>;
   /** For a scheduled run: the window to export, and failed earlier windows to retry first. */
   planScheduledRun(input: { exportId: string; scheduledAt: string }): Promise<ScheduledRunPlan>;
 }

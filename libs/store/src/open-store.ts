@@ -10,6 +10,7 @@ import { AccessTokens } from './repositories/access-tokens';
 import { Destinations } from './repositories/destinations';
 import { Exports } from './repositories/exports';
 import { Logs } from './repositories/logs';
+import { Notifications } from './repositories/notifications';
 import { Retention } from './repositories/retention';
 import { Runs } from './repositories/runs';
 import type { SqlDriver } from './sql-driver';
@@ -41,6 +42,7 @@ async function storeOver(driver: SqlDriver): Promise<Store> {
     logs: new Logs(driver),
     retention,
     accessTokens: new AccessTokens(driver),
+    notifications: new Notifications(driver),
     async listPartitions(logType) {
       return driver.partitions ? (await driver.partitions.list(tableOf(logType))).map((p) => p.name) : [];
     },

@@ -41,6 +41,9 @@ export interface ExportRow {
   ip_hash_key: string | null;
   compression: string;
   cadence: string;
+  notify_url: string | null;
+  /** Secret: read only by ExportRepository.notifySecret. */
+  notify_secret: string | null;
   /** 0/1 in SQLite, boolean in PostgreSQL. */
   enabled: number | boolean;
   created_at: string;
@@ -66,6 +69,7 @@ export function toExport(row: ExportRow): ExportConfig {
     compression: row.compression as ExportConfig['compression'],
     cadence: row.cadence as ExportConfig['cadence'],
     enabled: row.enabled === 1 || row.enabled === true,
+    notifyUrl: row.notify_url,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     health: {

@@ -12,6 +12,8 @@ import type {
   ExportedObject,
   LogType,
   NewExport,
+  Notification,
+  NotificationKind,
   RecordCursor,
   Run,
   RunError,
@@ -76,6 +78,10 @@ export interface ExportRepository {
    * keeps its pseudonyms); undefined if no such export. Never part of ExportConfig.
    */
   ipHashKey(id: string): Promise<Buffer | undefined>;
+  /** The secret notification bodies are signed with; undefined if none (or no such export). */
+  notifySecret(id: string): Promise<string | undefined>;
+  /** Sets (or, with null, removes) the export's notification secret. */
+  setNotifySecret(id: string, secret: string | null): Promise<void>;
   /** Soft delete: the export disappears, its run history stays. Returns false if unknown. */
   delete(id: string): Promise<boolean>;
 }
@@ -220,6 +226,38 @@ export interface StoredAccessToken extends AccessToken {
   secretSha256: string;
 }
 
+export interface NotificationClaim {
+  exportId: string;
+  kind: NotificationKind;
+  window: ExportWindow;
+  /** The window's final error (failure notifications). */
+  error: RunError | null;
+  workflowId: string;
+  /** When the claim is made (ISO); now if absent. */
+  at?: string;
+}
+
+export interface NotificationAttempt {
+  /** 1 for the first attempt, as Temporal counts them. */
+  attempt: number;
+  status: 'pending' | 'delivered' | 'failed' | 'skipped';
+  responseStatus: number | null;
+  error: string | null;
+}
+
+export interface NotificationRepository {
+  /** The notification now due for this outcome (stored as pending), or null if none is due. */
+  claim(input: NotificationClaim): Promise<Notification | null>;
+  get(id: string): Promise<Notification | undefined>;
+  /** The export's newest notification. */
+  latest(exportId: string): Promise<Notification | undefined>;
+  /** The export's notifications, newest first. */
+  list(exportId: string, limit?: number): Promise<Notification[]>;
+  recordAttempt(id: string, attempt: NotificationAttempt): Promise<void>;
+  /** Retries are over: a still pending notification is failed, with the last error. */
+  giveUp(id: string, error: string): Promise<void>;
+}
+
 export interface AccessTokenRepository {
   create(input: NewAccessToken): Promise<AccessToken>;
   /** The token with its secret's digest, to check a presented secret against. */
@@ -238,6 +276,7 @@ export interface Store {
   readonly logs: LogRepository;
   readonly retention: RetentionRepository;
   readonly accessTokens: AccessTokenRepository;
+  readonly notifications: NotificationRepository;
   /** Day partitions of a log table, oldest first (PostgreSQL; SQLite has none: empty). */
   listPartitions(logType: LogType): Promise<string[]>;
   /** Cheap round trip for health checks. */

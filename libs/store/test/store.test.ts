@@ -270,6 +270,92 @@ describe.each(TEST_DATABASE_KINDS)('%s store', (kind) => {
       );
     });
 
+    it('claims one failure notification per export per day, and a recovery only after a failure', async () => {
+      const destination = await store.destinations.create({
+        organization: 'acme',
+        awsAccountId: '995557609558',
+        bucket: 'n-logs',
+        region: 'us-east-1',
+        prefix: '',
+        roleName: 'R',
+        externalId: 'n'.repeat(48),
+      });
+      const create = () =>
+        store.exports.create(
+          createExportInputSchema.parse({
+            destinationId: destination.id,
+            logType: 'client',
+            format: 'csv',
+            folder: 'f',
+            notifyUrl: 'https://hooks.example.com/x',
+          }),
+          'acme',
+        );
+      const config = await create();
+      const window = { start: '2026-11-01T00:00:00Z', end: '2026-11-02T00:00:00Z' };
+      const error = { type: 'WriteDenied', message: 'denied' };
+      const claim = (kind: 'failure' | 'recovery', at: string, exportId = config.id) =>
+        store.notifications.claim({
+          exportId,
+          kind,
+          window,
+          error: kind === 'failure' ? error : null,
+          workflowId: 'wf',
+          at,
+        });
+
+      expect(await claim('recovery', '2026-11-02T01:00:00.000Z')).toBeNull(); // nothing was reported failing
+      const first = await claim('failure', '2026-11-02T01:00:00.000Z');
+      expect(first).toMatchObject({ kind: 'failure', status: 'pending', errorType: 'WriteDenied', attempts: 0 });
+      expect(await claim('failure', '2026-11-02T05:00:00.000Z')).toBeNull();
+      expect(await claim('failure', '2026-11-03T00:59:59.000Z')).toBeNull(); // still within the day
+      const recovery = await claim('recovery', '2026-11-03T02:00:00.000Z');
+      expect(recovery?.kind).toBe('recovery');
+      expect(await claim('recovery', '2026-11-03T03:00:00.000Z')).toBeNull(); // told already
+      const nextDay = await claim('failure', '2026-11-03T02:30:00.000Z');
+      expect(nextDay?.kind).toBe('failure'); // a day after the first failure notification
+
+      // Windows of one export failing at once claim one notification between them.
+      const other = await create();
+      const claims = await Promise.all(
+        Array.from({ length: 8 }, () => claim('failure', '2026-11-02T01:00:00.000Z', other.id)),
+      );
+      expect(claims.filter((c) => c !== null)).toHaveLength(1);
+
+      await store.notifications.recordAttempt(first!.id, {
+        attempt: 2,
+        status: 'pending',
+        responseStatus: 503,
+        error: 'answered 503',
+      });
+      await store.notifications.recordAttempt(first!.id, {
+        attempt: 1,
+        status: 'failed',
+        responseStatus: 500,
+        error: 'late report',
+      });
+      expect(await store.notifications.get(first!.id)).toMatchObject({
+        attempts: 2,
+        responseStatus: 503,
+        status: 'pending',
+      });
+      await store.notifications.giveUp(first!.id, 'answered 503 ten times');
+      expect(await store.notifications.get(first!.id)).toMatchObject({
+        status: 'failed',
+        lastError: 'answered 503 ten times',
+      });
+      expect((await store.notifications.latest(config.id))?.id).toBe(nextDay!.id);
+      expect((await store.notifications.list(config.id)).map((n) => n.kind)).toEqual([
+        'failure',
+        'recovery',
+        'failure',
+      ]);
+      // The secret is the export's alone, and never on the export itself.
+      await store.exports.setNotifySecret(config.id, 'whsec_x');
+      expect(await store.exports.notifySecret(config.id)).toBe('whsec_x');
+      expect(JSON.stringify(await store.exports.get(config.id))).not.toContain('whsec_x');
+    });
+
     async function setUp() {
       const destination = await store.destinations.create({
         organization: 'acme',

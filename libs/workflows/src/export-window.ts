@@ -7,10 +7,13 @@ import {
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
+  ParentClosePolicy,
+  log,
   patched,
   proxyActivities,
   proxyLocalActivities,
   sleep,
+  startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -24,6 +27,8 @@ import type {
   ResolvedExport,
   RunError,
 } from '@log-exporter/schemas';
+import { notificationWorkflowId } from '@log-exporter/schemas';
+import { notifyCustomer } from './notify-customer';
 import { RETRY } from './retry-policies';
 import { searchKeys } from './search-attribute-keys';
 
@@ -43,6 +48,7 @@ const STEP_OPTIONS = {
   // The manifest, written last: its presence tells the customer the window is complete.
   writeManifest: { startToCloseTimeout: '2 minutes', scheduleToCloseTimeout: '12 hours', retry: RETRY.patient },
   recordRunResult: { startToCloseTimeout: '30 seconds', scheduleToCloseTimeout: '1 hour', retry: RETRY.quick },
+  claimNotification: { startToCloseTimeout: '30 seconds', scheduleToCloseTimeout: '5 minutes', retry: RETRY.quick },
 } satisfies Record<string, ActivityOptions>;
 type QuickStep = keyof typeof STEP_OPTIONS;
 type QuickSteps = Pick<ExportActivities, QuickStep>;
@@ -80,6 +86,8 @@ const REGULAR_STEPS = quickSteps(false);
 // Planning comes before the run is recorded, so a window with nothing late leaves no trace (no
 // attempt, no role assumed); histories from before keep their order.
 export const CORRECTIONS_PATCH = 'late-record-corrections';
+// Outcomes of windows of exports with a notify URL are notified; older histories never were.
+const NOTIFICATIONS_PATCH = 'failure-notifications';
 
 export async function exportWindow(input: ExportWindowInput): Promise<ExportWindowResult> {
   const steps = patched(LOCAL_ACTIVITIES_PATCH) ? LOCAL_STEPS : REGULAR_STEPS;
@@ -122,6 +130,7 @@ export async function exportWindow(input: ExportWindowInput): Promise<ExportWind
           }
         : {}),
     });
+    await notifyOutcome(steps, resolved, workflowId, null);
     return {
       exportId: resolved.exportId,
       window: resolved.window,
@@ -135,15 +144,48 @@ export async function exportWindow(input: ExportWindowInput): Promise<ExportWind
     const error = describeFailure(err);
     // Record the failure even if the workflow is being cancelled, then fail the workflow so it
     // shows as Failed in the Temporal UI and a retry (or a new start of this ID) runs it again.
-    await CancellationScope.nonCancellable(() =>
-      steps.recordRunResult({ ...run, status: 'failed', objects: [], manifestKey: null, error }),
-    );
+    await CancellationScope.nonCancellable(async () => {
+      await steps.recordRunResult({ ...run, status: 'failed', objects: [], manifestKey: null, error });
+      await notifyOutcome(steps, resolved, workflowId, error);
+    });
     throw ApplicationFailure.create({
       type: error.type,
       message: `export ${resolved.exportId} window ${resolved.window.start}: ${error.message}`,
       nonRetryable: true,
       cause: err instanceof Error ? err : undefined,
     });
+  }
+}
+
+/**
+ * Claims the notification this outcome makes due (a failure, or the recovery after one) and
+ * starts its delivery as a workflow of its own, not waited for: a slow or failing receiver never
+ * holds up or fails the export. A failure to notify is logged, never the window's failure.
+ */
+async function notifyOutcome(
+  steps: QuickSteps,
+  resolved: ResolvedExport,
+  workflowId: string,
+  error: RunError | null,
+): Promise<void> {
+  if (!resolved.notifies || !patched(NOTIFICATIONS_PATCH)) return;
+  try {
+    const claimed = await steps.claimNotification({
+      exportId: resolved.exportId,
+      window: resolved.window,
+      workflowId,
+      outcome: error ? 'failed' : 'succeeded',
+      error,
+    });
+    if (!claimed) return;
+    await startChild(notifyCustomer, {
+      workflowId: notificationWorkflowId(claimed.notificationId),
+      args: [{ notificationId: claimed.notificationId }],
+      taskQueue: workflowInfo().taskQueue,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+  } catch (err) {
+    log.warn('notification not started', { exportId: resolved.exportId, error: String(err) });
   }
 }
 

@@ -3,3 +3,4 @@ export { exportWindow } from './export-window';
 export { scheduledExport } from './scheduled-export';
 export { backfillExport, progressQuery } from './backfill-export';
 export { cleanUpLogs } from './clean-up-logs';
+export { notifyCustomer } from './notify-customer';

@@ -14,6 +14,23 @@ try {
   // installed already in this Jest worker
 }
 
+/** Activity types in history order: local-activity markers carry theirs in a JSON payload. */
+function order(file: string): string[] {
+  const history = JSON.parse(readFileSync(join(HISTORIES, file), 'utf8')) as {
+    events: {
+      activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
+      markerRecordedEventAttributes?: { details?: { data?: { payloads?: { data?: string }[] } } };
+    }[];
+  };
+  return history.events.flatMap((event) => {
+    const scheduled = event.activityTaskScheduledEventAttributes?.activityType?.name;
+    if (scheduled) return [scheduled];
+    const data = event.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+    if (!data) return [];
+    return [(JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { activity_type: string }).activity_type];
+  });
+}
+
 describe('recorded workflow histories', () => {
   // Recorded before each change that needed a patch, and kept: workflows started then must still
   // replay (the patched() branches).
@@ -25,9 +42,16 @@ describe('recorded workflow histories', () => {
     'export-window-three-parts.json',
     'scheduled-export.json',
   ];
-  const CURRENT = [...EARLIER, 'export-window-correction.json', 'clean-up-logs.json'];
+  const CURRENT = [
+    ...EARLIER,
+    'export-window-correction.json',
+    'clean-up-logs.json',
+    'export-window-notified-failure.json',
+    'export-window-notified-recovery.json',
+    'notify-customer.json',
+  ];
 
-  it('cover every workflow: exportWindow (success, parts, empty, failure, correction), scheduledExport, backfillExport, cleanUpLogs', () => {
+  it('cover every workflow: exportWindow (success, parts, empty, failure, correction, notified), scheduledExport, backfillExport, cleanUpLogs, notifyCustomer', () => {
     expect(files.sort()).toEqual(
       [
         ...EARLIER.map((f) => `before-local-activities-${f}`),
@@ -49,22 +73,6 @@ describe('recorded workflow histories', () => {
   });
 
   it('plans before recording the run in a current exportWindow, as the corrections patch says', () => {
-    /** Activity types in history order: local-activity markers carry theirs in a JSON payload. */
-    const order = (file: string) => {
-      const history = JSON.parse(readFileSync(join(HISTORIES, file), 'utf8')) as {
-        events: {
-          activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
-          markerRecordedEventAttributes?: { details?: { data?: { payloads?: { data?: string }[] } } };
-        }[];
-      };
-      return history.events.flatMap((event) => {
-        const scheduled = event.activityTaskScheduledEventAttributes?.activityType?.name;
-        if (scheduled) return [scheduled];
-        const data = event.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
-        if (!data) return [];
-        return [(JSON.parse(Buffer.from(data, 'base64').toString('utf8')) as { activity_type: string }).activity_type];
-      });
-    };
     const rest = ['assumeCustomerRole', 'uploadPart', 'writeManifest', 'recordRunResult'];
     expect(order('export-window-succeeded.json')).toEqual([
       'resolveExport',
@@ -81,6 +89,20 @@ describe('recorded workflow histories', () => {
     ]);
     // A correction runs the same steps (its plan names the late records only).
     expect(order('export-window-correction.json')).toEqual(order('export-window-succeeded.json'));
+  });
+
+  it('starts notifyCustomer as a child of its own only for an export that notifies', () => {
+    const children = (file: string) =>
+      (
+        readFileSync(join(HISTORIES, file), 'utf8').match(/"startChildWorkflowExecutionInitiatedEventAttributes"/g) ??
+        []
+      ).length;
+    expect(children('export-window-notified-failure.json')).toBe(1);
+    expect(children('export-window-notified-recovery.json')).toBe(1);
+    expect(children('export-window-bucket-missing.json')).toBe(0);
+    expect(order('export-window-notified-failure.json').slice(-2)).toEqual(['recordRunResult', 'claimNotification']);
+    expect(order('export-window-notified-recovery.json').slice(-2)).toEqual(['recordRunResult', 'claimNotification']);
+    expect(order('export-window-bucket-missing.json')).not.toContain('claimNotification');
   });
 
   it.each(files)('%s replays without non-determinism', async (file) => {

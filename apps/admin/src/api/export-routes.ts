@@ -1,10 +1,19 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { type ExportConfig, createExportInputSchema, slug, updateExportInputSchema } from '@log-exporter/schemas';
+import { createExportInputSchema, notificationSchema, slug, updateExportInputSchema } from '@log-exporter/schemas';
 import { callerOf } from '../access/caller';
 import { canSee, listingOrganization } from '../access/principal';
 import type { AdminDeps } from '../admin-deps';
-import { type Actor, actorOf, changeExport, createExport, deleteExport, reconcile } from '../export-management';
+import {
+  type Actor,
+  type SavedExport,
+  actorOf,
+  changeExport,
+  createExport,
+  deleteExport,
+  reconcile,
+} from '../export-management';
+import { rotateNotifySecret } from '../notify-settings';
 import { HttpError, errorBodySchema, notFound } from '../http/http-error';
 import { defineRoute } from '../http/route';
 import { reconcileExport, reconcileRuns } from '../reconciliation';
@@ -40,9 +49,11 @@ export function exportRoutes(deps: AdminDeps) {
   const failingAfter = deps.settings.failingAfter;
 
   /** The export with its health; `everyWindow` also reconciles windows past the late horizon. */
-  async function respond(config: ExportConfig, everyWindow = false) {
+  async function respond(saved: SavedExport, everyWindow = false) {
+    const { config, notifySecret } = saved;
     const reconciliation = await reconcileExport(deps.store, config, deps.settings, { horizonOnly: !everyWindow });
-    return exportResponse(config, failingAfter, reconciliation);
+    const lastNotification = (await deps.store.notifications.latest(config.id)) ?? null;
+    return exportResponse(config, failingAfter, reconciliation, lastNotification, notifySecret);
   }
 
   /** The export, if the caller may see it: another organisation's answers 404 like an unknown one. */
@@ -78,7 +89,7 @@ export function exportRoutes(deps: AdminDeps) {
         const organization = listingOrganization(callerOf(request), query.organization);
         if (organization === null) return { status: 200, body: [] };
         const configs = await deps.store.exports.list(organization === undefined ? {} : { organization });
-        return { status: 200, body: await Promise.all(configs.map((c) => respond(c))) };
+        return { status: 200, body: await Promise.all(configs.map((config) => respond({ config }))) };
       },
     }),
     defineRoute({
@@ -91,13 +102,14 @@ export function exportRoutes(deps: AdminDeps) {
       responses: { 200: { description: 'the export', schema: exportResponseSchema }, 404: errors[404] },
       handler: async ({ params, request }) => ({
         status: 200,
-        body: await respond(await load(request, params.id), true),
+        body: await respond({ config: await load(request, params.id) }, true),
       }),
     }),
     defineRoute({
       method: 'PATCH',
       path: '/api/exports/:id',
-      summary: 'Change an export (format, folder, repositories, exclusions, compression, cadence, enabled)',
+      summary:
+        'Change an export (format, folder, repositories, exclusions, IP handling, compression, cadence, enabled, notify URL)',
       tag: 'exports',
       access: 'organization',
       params: exportParams,
@@ -126,6 +138,39 @@ export function exportRoutes(deps: AdminDeps) {
         await load(request, params.id);
         if (!(await deleteExport(deps, params.id, apiActor(request)))) throw notFound('export', params.id);
         return { status: 204 };
+      },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/exports/:id/notify-secret',
+      summary:
+        'Make a new secret for signing notification bodies (X-Log-Exporter-Signature); shown once, the old one stops at once',
+      tag: 'notifications',
+      access: 'organization',
+      params: exportParams,
+      responses: {
+        201: { description: 'the new secret', schema: z.object({ notifySecret: z.string() }) },
+        404: errors[404],
+        409: { description: 'the export has no notifyUrl', schema: errorBodySchema },
+      },
+      handler: async ({ params, request }) => {
+        const config = await load(request, params.id);
+        const notifySecret = await rotateNotifySecret(deps, config);
+        deps.logger.info({ exportId: config.id, actor: callerOf(request).name }, 'notification secret rotated');
+        return { status: 201, body: { notifySecret } };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/exports/:id/notifications',
+      summary: 'The export’s notifications, newest first: what each reported and how its delivery went',
+      tag: 'notifications',
+      access: 'organization',
+      params: exportParams,
+      responses: { 200: { description: 'notifications', schema: z.array(notificationSchema) }, 404: errors[404] },
+      handler: async ({ params, request }) => {
+        const config = await load(request, params.id);
+        return { status: 200, body: await deps.store.notifications.list(config.id, 50) };
       },
     }),
     defineRoute({

@@ -8,6 +8,8 @@ import {
   destinationSchema,
   exportConfigSchema,
   formatSchema,
+  type Notification,
+  notificationSchema,
   roleArnFor,
   runSchema,
 } from '@log-exporter/schemas';
@@ -37,9 +39,21 @@ export const exportReconciliationSchema = z.object({
 });
 
 export const exportResponseSchema = exportConfigSchema.and(
-  z.object({ status: exportStatusSchema, reconciliation: exportReconciliationSchema }),
+  z.object({
+    status: exportStatusSchema,
+    reconciliation: exportReconciliationSchema,
+    /** The newest failure or recovery notification, and how its delivery went. */
+    lastNotification: notificationSchema.nullable(),
+    /** The secret notification bodies are signed with: only in the response that made it, once. */
+    notifySecret: z.string().optional(),
+  }),
 );
-export type ExportResponse = ExportConfig & { status: ExportStatus; reconciliation: ExportReconciliation };
+export type ExportResponse = ExportConfig & {
+  status: ExportStatus;
+  reconciliation: ExportReconciliation;
+  lastNotification: Notification | null;
+  notifySecret?: string;
+};
 
 /**
  * disabled / failing (N consecutive failed windows) / degraded (stored records wait for delivery) /
@@ -61,8 +75,16 @@ export function exportResponse(
   config: ExportConfig,
   failingAfter: number,
   reconciliation: ExportReconciliation,
+  lastNotification: Notification | null,
+  notifySecret?: string,
 ): ExportResponse {
-  return { ...config, status: exportStatus(config, failingAfter, reconciliation), reconciliation };
+  return {
+    ...config,
+    status: exportStatus(config, failingAfter, reconciliation),
+    reconciliation,
+    lastNotification,
+    ...(notifySecret ? { notifySecret } : {}),
+  };
 }
 
 export const runResponseSchema = runSchema.extend({

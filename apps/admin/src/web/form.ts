@@ -110,6 +110,7 @@ export function exportInput(form: Form): Record<string, unknown> {
     ...(ipHandling ? { ipHandling } : {}),
     compression: one(form, 'compression') || compressionSchema.options[0],
     cadence: one(form, 'cadence') || cadenceSchema.options[0],
+    notifyUrl: one(form, 'notifyUrl') || null,
   };
 }
 
@@ -131,6 +132,7 @@ export function formOfExport(config: ExportConfig): Form {
     ipHandling: config.ipHandling,
     compression: config.compression,
     cadence: config.cadence,
+    notifyUrl: config.notifyUrl ?? '',
     ...(config.enabled ? { enabled: '1' } : {}),
   };
 }
@@ -207,6 +209,17 @@ export function exportForm(options: ExportFormOptions): Html {
     ${errorFor(errors, 'compression')}
     <label for="${id('cadence')}">Cadence</label>
     ${select(id('cadence'), 'cadence', cadenceSchema.options, CADENCE_LABELS, one(values, 'cadence'))}
+    <label for="${id('notifyUrl')}"
+      >Notify URL (optional: a failed window is POSTed there, at most once a day, and the recovery after it)</label
+    >
+    <input
+      type="url"
+      id="${id('notifyUrl')}"
+      name="notifyUrl"
+      value="${one(values, 'notifyUrl')}"
+      placeholder="https://hooks.slack.com/services/…"
+    />
+    ${errorFor(errors, 'notifyUrl')}
     ${
       mode === 'edit'
         ? html`<label class="inline"

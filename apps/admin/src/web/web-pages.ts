@@ -18,6 +18,8 @@ import { canSee } from '../access/principal';
 import type { AdminDeps } from '../admin-deps';
 import { exportStatus } from '../api/representations';
 import { type Actor, actorOf, changeExport, createExport, deleteExport } from '../export-management';
+import { rotateNotifySecret } from '../notify-settings';
+import { OneTimeSecrets } from './one-time-secrets';
 import { HttpError } from '../http/http-error';
 import { cloudFormationTemplate, infrastructureFileName, terraformSnippet } from '../infrastructure-code';
 import { createOrReuseDestination, policiesFor, verify } from '../onboarding';
@@ -71,6 +73,18 @@ function noticeFrom(query: unknown): Flash | undefined {
   return { kind: 'ok', text };
 }
 
+/**
+ * A refusal's field errors for the form (`body.notifyUrl` → `notifyUrl`); without details, the
+ * message goes next to `fallback`.
+ */
+function errorsOfRefusal(err: HttpError, fallback?: string): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const detail of err.details)
+    errors[detail.path.replace(/^body\./, '').split('.')[0] as string] ??= detail.message;
+  if (Object.keys(errors).length === 0 && fallback) errors[fallback] = err.message;
+  return errors;
+}
+
 export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
   const secret = deps.settings.adminToken;
   const sendPage = createPageSender(secret);
@@ -79,6 +93,11 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
   registerTokenPages(app, deps);
 
   const csrf = (request: FastifyRequest) => csrfToken(secret, request.webSession ?? '');
+  // Notification secrets wait here between a form post and the page that shows them once.
+  const secrets = new OneTimeSecrets();
+  /** The query part that hands a new secret to the next page view ('' when there is none). */
+  const secretTicket = (notifySecret: string | undefined, separator: '?' | '&') =>
+    notifySecret ? `${separator}secret=${secrets.put(notifySecret)}` : '';
   const webActor = (request: FastifyRequest): Actor => actorOf(callerOf(request), request.ip ?? null, 'admin-web');
   /** What the viewer may see: ops everything, a customer its organisation. */
   const visible = (request: FastifyRequest) => callerOf(request).organization ?? undefined;
@@ -243,10 +262,10 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
     }
     try {
       const created = await createExport(deps, parsed.data, webActor(request));
-      return reply.redirect(`/exports/${created.id}`, 303);
+      return reply.redirect(`/exports/${created.config.id}${secretTicket(created.notifySecret, '?')}`, 303);
     } catch (err) {
       if (err instanceof HttpError && err.status < 500)
-        return newExportPage(request, reply, err.status, form, { destinationId: err.message });
+        return newExportPage(request, reply, err.status, form, errorsOfRefusal(err, 'destinationId'));
       throw err;
     }
   });
@@ -255,12 +274,20 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
     request: FastifyRequest,
     reply: FastifyReply,
     config: ExportConfig,
-    options: { status?: number; flash?: Flash; editValues?: Form; editErrors?: FieldErrors; preview?: Preview } = {},
+    options: {
+      status?: number;
+      flash?: Flash;
+      editValues?: Form;
+      editErrors?: FieldErrors;
+      preview?: Preview;
+      newSecret?: string;
+    } = {},
   ) {
-    const [destination, runs, reconciliation] = await Promise.all([
+    const [destination, runs, reconciliation, lastNotification] = await Promise.all([
       deps.store.destinations.get(config.destinationId),
       deps.store.runs.list(config.id, { limit: Math.max(60, CHART_WINDOWS) }),
       reconcileExport(deps.store, config, deps.settings, { horizonOnly: false }),
+      deps.store.notifications.latest(config.id),
     ]);
     const undelivered = new Map(reconciliation.windows.map((w) => [w.windowStart, w.undeliveredRecords]));
     return sendPage(request, reply, {
@@ -280,16 +307,36 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
         editErrors: options.editErrors ?? {},
         today: yesterday(),
         ...(options.preview ? { preview: options.preview } : {}),
+        lastNotification: lastNotification ?? null,
+        ...(options.newSecret ? { newSecret: options.newSecret } : {}),
       }),
     });
   }
 
   app.get('/exports/:id', async (request, reply) => {
     const config = await exportOr404(request, reply);
-    if (config)
-      return exportPage(request, reply, config, {
-        ...(noticeFrom(request.query) ? { flash: noticeFrom(request.query) } : {}),
-      });
+    if (!config) return;
+    const ticket = (request.query as Record<string, unknown>).secret;
+    const newSecret = typeof ticket === 'string' ? secrets.take(ticket) : undefined;
+    const lost: Flash = { kind: 'error', text: 'That secret was shown already (or expired): make a new one below.' };
+    const flash = typeof ticket === 'string' && !newSecret ? lost : noticeFrom(request.query);
+    return exportPage(request, reply, config, {
+      ...(flash ? { flash } : {}),
+      ...(newSecret ? { newSecret } : {}),
+    });
+  });
+
+  app.post('/exports/:id/notify-secret', async (request, reply) => {
+    const config = await exportOr404(request, reply);
+    if (!config) return;
+    try {
+      const secret = await rotateNotifySecret(deps, config);
+      return reply.redirect(`/exports/${config.id}${secretTicket(secret, '?')}`, 303);
+    } catch (err) {
+      if (err instanceof HttpError)
+        return exportPage(request, reply, config, { status: err.status, flash: { kind: 'error', text: err.message } });
+      throw err;
+    }
   });
 
   async function startRuns(
@@ -345,11 +392,16 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
         editErrors: fieldErrors(parsed.error),
       });
     try {
-      await changeExport(deps, config.id, parsed.data, webActor(request));
-      return reply.redirect(`/exports/${config.id}?saved=1`, 303);
+      const saved = await changeExport(deps, config.id, parsed.data, webActor(request));
+      return reply.redirect(`/exports/${config.id}?saved=1${secretTicket(saved?.notifySecret, '&')}`, 303);
     } catch (err) {
       if (err instanceof HttpError && err.status < 500)
-        return exportPage(request, reply, config, { status: err.status, flash: { kind: 'error', text: err.message } });
+        return exportPage(request, reply, config, {
+          status: err.status,
+          flash: { kind: 'error', text: err.message },
+          editValues: form,
+          editErrors: errorsOfRefusal(err),
+        });
       throw err;
     }
   });

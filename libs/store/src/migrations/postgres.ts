@@ -222,4 +222,32 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
       ALTER TABLE exports ADD COLUMN ip_hash_key TEXT;
     `,
   },
+  {
+    version: 6,
+    name: 'failure notifications',
+    sql: `
+      -- The webhook of an export, and the secret its bodies are signed with (shown once, at setting).
+      ALTER TABLE exports ADD COLUMN notify_url TEXT;
+      ALTER TABLE exports ADD COLUMN notify_secret TEXT;
+      -- One row per notification claimed (see notifications.ts): what it reports and how its
+      -- delivery went. The newest rows of an export decide whether the next one is due.
+      CREATE TABLE notifications (
+        id TEXT PRIMARY KEY,
+        export_id TEXT NOT NULL REFERENCES exports (id),
+        kind TEXT NOT NULL CHECK (kind IN ('failure', 'recovery')),
+        window_start TEXT NOT NULL,
+        window_end TEXT NOT NULL,
+        error_type TEXT,
+        error_message TEXT,
+        workflow_id TEXT NOT NULL,
+        created_at TEXT COLLATE "C" NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'skipped')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        response_status INTEGER,
+        last_error TEXT,
+        finished_at TEXT COLLATE "C"
+      );
+      CREATE INDEX notifications_by_export ON notifications (export_id, created_at);
+    `,
+  },
 ];

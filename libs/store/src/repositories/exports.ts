@@ -18,6 +18,7 @@ function settingColumns(change: ExportChange): Record<string, unknown> {
   if (change.compression !== undefined) columns.compression = change.compression;
   if (change.cadence !== undefined) columns.cadence = change.cadence;
   if (change.enabled !== undefined) columns.enabled = change.enabled;
+  if (change.notifyUrl !== undefined) columns.notify_url = change.notifyUrl;
   return columns;
 }
 
@@ -103,6 +104,20 @@ export class Exports implements ExportRepository {
       row = await read();
     }
     return row?.ip_hash_key ? Buffer.from(row.ip_hash_key, 'hex') : undefined;
+  }
+
+  async notifySecret(id: string): Promise<string | undefined> {
+    const b = this.db.binder();
+    const [row] = await this.db.all<Pick<ExportRow, 'notify_secret'>>(
+      `SELECT notify_secret FROM exports WHERE id = ${b.bind(id)}`,
+      b.values,
+    );
+    return row?.notify_secret ?? undefined;
+  }
+
+  async setNotifySecret(id: string, secret: string | null): Promise<void> {
+    const b = this.db.binder();
+    await this.db.run(`UPDATE exports SET notify_secret = ${b.bind(secret)} WHERE id = ${b.bind(id)}`, b.values);
   }
 
   async delete(id: string): Promise<boolean> {

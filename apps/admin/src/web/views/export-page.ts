@@ -1,12 +1,13 @@
 // One export: its settings and health, the delivery chart of the last windows, run now and
-// backfill, the run history, and the one export form in edit mode.
-import type { Destination, ExportConfig, Run } from '@log-exporter/schemas';
+// backfill, the run history, its notifications, and the one export form in edit mode.
+import type { Destination, ExportConfig, Notification, Run } from '@log-exporter/schemas';
 import type { ExportStatus } from '../../api/representations';
 import type { ExportReconciliation } from '../../reconciliation';
 import { type ChartSlot, deliveryChart } from '../delivery-chart';
 import { type FieldErrors, type Form, IP_HANDLING_LABELS, csrfField, exportForm } from '../form';
 import { type Html, html } from '../html';
 import { megabytes, orDash, s3Location } from './format';
+import { notificationsBlock } from './notifications-block';
 import { previewBlock } from './preview-block';
 import type { Preview } from '../../preview';
 
@@ -25,6 +26,9 @@ export interface ExportPageData {
   today: string;
   /** The preview asked for with the form below the chart, if any. */
   preview?: Preview;
+  lastNotification: Notification | null;
+  /** A notification secret just made, to show once. */
+  newSecret?: string;
 }
 
 function runRow(run: Run, undelivered: number, workflowUrl: ExportPageData['workflowUrl']): Html {
@@ -165,6 +169,12 @@ export function exportView(data: ExportPageData): Html {
         }
       </tbody>
     </table>
+    ${notificationsBlock({
+      config,
+      lastNotification: data.lastNotification,
+      csrf: data.csrf,
+      ...(data.newSecret ? { newSecret: data.newSecret } : {}),
+    })}
     <h2>Change</h2>
     ${exportForm({ mode: 'edit', action: `/exports/${config.id}/edit`, csrf: data.csrf, values: data.editValues, errors: data.editErrors })}
     <form method="post" action="/exports/${config.id}/delete">
