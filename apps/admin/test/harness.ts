@@ -137,6 +137,16 @@ export async function startAdmin(options: {
   };
 }
 
+/** Stores log records through `POST /api/logs/:logType` as NDJSON (as the bootstrap ops token). */
+export async function ingestLogs(admin: AdminHarness, logType: 'client' | 'audit', records: readonly unknown[]) {
+  return admin.app.inject({
+    method: 'POST',
+    url: `/api/logs/${logType}`,
+    headers: { ...AUTH, 'content-type': 'application/x-ndjson' },
+    payload: records.map((record) => JSON.stringify(record)).join('\n'),
+  });
+}
+
 /** A new access token through the API (as the bootstrap ops token): its bearer secret and ID. */
 export async function issueAccessToken(
   admin: AdminHarness,

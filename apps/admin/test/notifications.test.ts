@@ -10,7 +10,7 @@ import { verifySignature } from '@log-exporter/notifications';
 import { previousWindow, windowContaining } from '@log-exporter/schemas';
 import { generateClientLogs } from '@log-exporter/testing';
 import { startAdminWorker } from './admin-worker';
-import { AUTH, type AdminHarness, TOKEN, createRoleFromHandOver, startAdmin, startMoto } from './harness';
+import { type AdminHarness, TOKEN, createRoleFromHandOver, ingestLogs, startAdmin, startMoto } from './harness';
 
 const DAY_2 = previousWindow('daily', windowContaining('daily', Date.now()));
 const DAY_1 = previousWindow('daily', DAY_2);
@@ -51,6 +51,13 @@ async function startReceiver(): Promise<{
   };
 }
 
+/** A destination of the test's organisation, through the API. */
+async function createDestination(on: AdminHarness, awsAccountId: string, bucket: string, roleName: string) {
+  return (
+    await on.api('POST', '/api/destinations', { organization: ORGANIZATION, awsAccountId, bucket, roleName })
+  ).json();
+}
+
 let moto: MotoServer;
 let admin: AdminHarness;
 let worker: { stop(): Promise<void> };
@@ -63,26 +70,14 @@ beforeAll(async () => {
   admin = await startAdmin({ moto });
   worker = await startAdminWorker(admin, moto);
   receiver = await startReceiver();
-  const destination = (
-    await admin.api('POST', '/api/destinations', {
-      organization: ORGANIZATION,
-      awsAccountId: '474747474747',
-      bucket: BUCKET,
-      roleName: 'NotifyWriter',
-    })
-  ).json();
+  const destination = await createDestination(admin, '474747474747', BUCKET, 'NotifyWriter');
   destinationId = destination.id;
   // The customer has made the role but not the bucket yet: every window fails (BucketNotFound).
   account = await createRoleFromHandOver(admin, moto, destination, { createBucket: false });
   const records = [DAY_1, DAY_2].flatMap((window, i) => [
     ...generateClientLogs({ seed: 70 + i, organization: ORGANIZATION, window, count: 50 }),
   ]);
-  const ingest = await admin.app.inject({
-    method: 'POST',
-    url: '/api/logs/client',
-    headers: { ...AUTH, 'content-type': 'application/x-ndjson' },
-    payload: records.map((r) => JSON.stringify(r)).join('\n'),
-  });
+  const ingest = await ingestLogs(admin, 'client', records);
   expect(ingest.statusCode).toBe(200);
 }, 120_000);
 
@@ -163,14 +158,7 @@ it('refuses notify URLs of private, link-local and non-https addresses with 400 
 it('refuses loopback notify URLs unless ALLOW_LOOPBACK_WEBHOOKS is set', async () => {
   const strict = await startAdmin({ moto, settings: { allowLoopbackWebhooks: false } });
   try {
-    const destination = (
-      await strict.api('POST', '/api/destinations', {
-        organization: ORGANIZATION,
-        awsAccountId: '474747474748',
-        bucket: 'strict-logs',
-        roleName: 'StrictWriter',
-      })
-    ).json();
+    const destination = await createDestination(strict, '474747474748', 'strict-logs', 'StrictWriter');
     const response = await strict.api('POST', '/api/exports', {
       destinationId: destination.id,
       logType: 'client',
@@ -283,14 +271,7 @@ it('POSTs one signed failure notification for a day of failures, and one recover
 
 it('retries a receiver that fails, with the same body, signed with the secret rotated before', async () => {
   // A destination whose role was never made: its windows fail (RoleNotAssumable).
-  const gone = (
-    await admin.api('POST', '/api/destinations', {
-      organization: ORGANIZATION,
-      awsAccountId: '474747474749',
-      bucket: 'never-made',
-      roleName: 'NeverMade',
-    })
-  ).json();
+  const gone = await createDestination(admin, '474747474749', 'never-made', 'NeverMade');
   const created = (
     await admin.api('POST', '/api/exports', {
       destinationId: gone.id,

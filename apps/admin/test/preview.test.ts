@@ -6,7 +6,7 @@ import { type EmulatedCustomerAccount, type MotoServer, listKeys, readObject } f
 import { previousWindow, windowContaining } from '@log-exporter/schemas';
 import { generateAuditLogs, generateClientLogs } from '@log-exporter/testing';
 import { startAdminWorker } from './admin-worker';
-import { AUTH, type AdminHarness, createRoleFromHandOver, startAdmin, startMoto } from './harness';
+import { type AdminHarness, createRoleFromHandOver, ingestLogs, startAdmin, startMoto } from './harness';
 
 const WINDOW = previousWindow('daily', windowContaining('daily', Date.now()));
 const ORGANIZATION = 'previewco';
@@ -32,18 +32,11 @@ beforeAll(async () => {
   ).json();
   destinationId = destination.id;
   account = await createRoleFromHandOver(admin, moto, destination);
-  const ndjson = (records: readonly unknown[]) => records.map((r) => JSON.stringify(r)).join('\n');
-  for (const [path, records] of [
+  for (const [logType, records] of [
     ['client', [...generateClientLogs({ seed: 91, organization: ORGANIZATION, window: WINDOW, count: 300 })]],
     ['audit', [...generateAuditLogs({ seed: 92, organization: ORGANIZATION, window: WINDOW, count: 120 })]],
   ] as const) {
-    const response = await admin.app.inject({
-      method: 'POST',
-      url: `/api/logs/${path}`,
-      headers: { ...AUTH, 'content-type': 'application/x-ndjson' },
-      payload: ndjson(records),
-    });
-    expect(response.statusCode).toBe(200);
+    expect((await ingestLogs(admin, logType, records)).statusCode).toBe(200);
   }
 }, 120_000);
 

@@ -24,7 +24,22 @@ describe('environment', () => {
       WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: 20,
       WORKER_MAX_CONCURRENT_ACTIVITIES: 8,
       WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: 20,
+      ALLOW_LOOPBACK_WEBHOOKS: false,
+      ADMIN_PUBLIC_URL: 'http://localhost:8080',
     });
+  });
+
+  it('reads ALLOW_LOOPBACK_WEBHOOKS as true or false only, and ADMIN_PUBLIC_URL as a URL', () => {
+    const base = { ADMIN_TOKEN: 'x'.repeat(32) };
+    expect(parseEnv(adminEnvSchema, { ...base, ALLOW_LOOPBACK_WEBHOOKS: 'true' }).ALLOW_LOOPBACK_WEBHOOKS).toBe(true);
+    expect(parseEnv(workerEnvSchema, { ALLOW_LOOPBACK_WEBHOOKS: 'false' }).ALLOW_LOOPBACK_WEBHOOKS).toBe(false);
+    expect(() => parseEnv(workerEnvSchema, { ALLOW_LOOPBACK_WEBHOOKS: 'yes' })).toThrow(
+      'ALLOW_LOOPBACK_WEBHOOKS="yes": expected true or false',
+    );
+    expect(parseEnv(workerEnvSchema, { ADMIN_PUBLIC_URL: 'https://exports.example.com' }).ADMIN_PUBLIC_URL).toBe(
+      'https://exports.example.com',
+    );
+    expect(() => parseEnv(workerEnvSchema, { ADMIN_PUBLIC_URL: 'exports' })).toThrow(/ADMIN_PUBLIC_URL="exports"/);
   });
 
   it('reads the worker limits, and refuses a workflow task slot count the SDK cannot run with', () => {

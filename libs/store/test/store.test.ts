@@ -193,16 +193,26 @@ describe.each(TEST_DATABASE_KINDS)('%s store', (kind) => {
   });
 
   describe('destinations, exports and runs', () => {
-    it('counts consecutive failed windows, not attempts: the failures newer than the newest success', async () => {
-      const destination = await store.destinations.create({
+    /** A destination of acme into `bucket`; `idChar` makes its (unique) External ID. */
+    const newDestination = (bucket: string, idChar: string) =>
+      store.destinations.create({
         organization: 'acme',
         awsAccountId: '995557609558',
-        bucket: 'b-logs',
+        bucket,
         region: 'us-east-1',
         prefix: '',
         roleName: 'R',
-        externalId: 'y'.repeat(48),
+        externalId: idChar.repeat(48),
       });
+    /** A client-log CSV export of acme into that destination, with these settings besides. */
+    const newCsvExport = (destinationId: string, settings: Record<string, unknown> = {}) =>
+      store.exports.create(
+        createExportInputSchema.parse({ destinationId, logType: 'client', format: 'csv', folder: 'f', ...settings }),
+        'acme',
+      );
+
+    it('counts consecutive failed windows, not attempts: the failures newer than the newest success', async () => {
+      const destination = await newDestination('b-logs', 'y');
       const config = await store.exports.create(
         createExportInputSchema.parse({ destinationId: destination.id, logType: 'client', format: 'csv', folder: 'f' }),
         'acme',
@@ -231,26 +241,8 @@ describe.each(TEST_DATABASE_KINDS)('%s store', (kind) => {
     });
 
     it('keeps each export its own IP pseudonym key, never on the export itself, deleted or not', async () => {
-      const destination = await store.destinations.create({
-        organization: 'acme',
-        awsAccountId: '995557609558',
-        bucket: 'b-logs',
-        region: 'us-east-1',
-        prefix: '',
-        roleName: 'R',
-        externalId: 'z'.repeat(48),
-      });
-      const create = (input: Record<string, unknown>) =>
-        store.exports.create(
-          createExportInputSchema.parse({
-            destinationId: destination.id,
-            logType: 'client',
-            format: 'csv',
-            folder: 'f',
-            ...input,
-          }),
-          'acme',
-        );
+      const destination = await newDestination('b-logs', 'z');
+      const create = (input: Record<string, unknown>) => newCsvExport(destination.id, input);
       const hashing = await create({ ipHandling: 'hash' });
       const dropping = await create({ exclude: ['ip'] });
       expect(hashing.ipHandling).toBe('hash');
@@ -271,26 +263,8 @@ describe.each(TEST_DATABASE_KINDS)('%s store', (kind) => {
     });
 
     it('claims one failure notification per export per day, and a recovery only after a failure', async () => {
-      const destination = await store.destinations.create({
-        organization: 'acme',
-        awsAccountId: '995557609558',
-        bucket: 'n-logs',
-        region: 'us-east-1',
-        prefix: '',
-        roleName: 'R',
-        externalId: 'n'.repeat(48),
-      });
-      const create = () =>
-        store.exports.create(
-          createExportInputSchema.parse({
-            destinationId: destination.id,
-            logType: 'client',
-            format: 'csv',
-            folder: 'f',
-            notifyUrl: 'https://hooks.example.com/x',
-          }),
-          'acme',
-        );
+      const destination = await newDestination('n-logs', 'n');
+      const create = () => newCsvExport(destination.id, { notifyUrl: 'https://hooks.example.com/x' });
       const config = await create();
       const window = { start: '2026-11-01T00:00:00Z', end: '2026-11-02T00:00:00Z' };
       const error = { type: 'WriteDenied', message: 'denied' };
