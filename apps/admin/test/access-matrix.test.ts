@@ -59,6 +59,7 @@ const TABLE: Record<string, Expected> = {
   'GET /api/exports/:id/schedule': ORG_ITEM,
   'POST /api/exports/:id/notify-secret': [401, 401, 401, 201, 201, 404],
   'GET /api/exports/:id/notifications': ORG_ITEM,
+  'GET /api/exports/:id/table-ddl': ORG_ITEM,
   'POST /api/schedules/reconcile': OPS_ONLY(200),
   'POST /api/logs/client': OPS_ONLY(200),
   'POST /api/logs/audit': OPS_ONLY(200),
@@ -86,6 +87,7 @@ const TABLE: Record<string, Expected> = {
   'POST /exports/:id/preview': [401, 401, 401, 200, 200, 404],
   'POST /exports/:id/delete': PAGE_POST_ITEM,
   'POST /exports/:id/notify-secret': PAGE_POST_ITEM,
+  'GET /exports/:id/table-ddl': PAGE_ITEM,
 };
 
 let moto: MotoServer;

@@ -389,6 +389,28 @@ describe('exports', () => {
     expect(JSON.stringify(created)).not.toMatch(/key/i);
   });
 
+  it('gives the Athena table of an export: its folder, its columns after exclusions, projected days', async () => {
+    const created = await createExport({
+      destinationId,
+      logType: 'client',
+      format: 'json',
+      folder: 'tables',
+      exclude: ['geo'],
+    });
+    const response = await admin.api('GET', `/api/exports/${created.id}/table-ddl`);
+    expect(response.statusCode).toBe(200);
+    expect(response.headers['content-type']).toBe('text/plain; charset=utf-8');
+    const ddl = response.body;
+    const destination = (await admin.api('GET', `/api/destinations/${destinationId}`)).json();
+    const folder = `s3://${destination.bucket}/${destination.prefix ? `${destination.prefix}/` : ''}tables/`;
+    expect(ddl).toContain(`LOCATION '${folder}'`);
+    expect(ddl).toContain(`'storage.location.template' = '${folder}dt=\${dt}/'`);
+    expect(ddl).toContain("ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'");
+    expect(ddl).toContain('`bytes` bigint');
+    expect(ddl).not.toMatch(/`(city|country|continent)`/);
+    expect((await admin.api('GET', `/api/exports/${unknownExport}/table-ddl`)).statusCode).toBe(404);
+  });
+
   it('deletes an export; afterwards it is unknown', async () => {
     const created = await createExport({ destinationId, logType: 'client', format: 'csv', folder: 'gone' });
     expect((await admin.api('DELETE', `/api/exports/${created.id}`)).statusCode).toBe(204);

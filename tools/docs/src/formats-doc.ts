@@ -281,6 +281,42 @@ ${fieldTable('client')}`);
 
 ${fieldTable('audit')}`);
 
+  sections.push(`## Querying the files
+
+Each export's folder is a table: one \`dt=YYYY-MM-DD\` folder a day (and \`hour=HH\` inside it for
+hourly exports), Hive-style, so query engines read the day from the path. Manifests sit beside
+the data files and start with \`_\`: Athena, Glue and Spark skip such files, and the globs below
+match data files only.
+
+**Athena / Glue.** \`GET /api/exports/:id/table-ddl\` (or the export page, or the hand-over page)
+gives the export's \`CREATE EXTERNAL TABLE\` statement: its columns and types after exclusions,
+the SerDe that reads its format (OpenCSVSerde with the header skipped for CSV, the OpenX JSON SerDe
+for JSON Stream, a RegexSerDe for JSON Stream + Timestamp and Apache lines), its \`LOCATION\`, and
+partition projection on \`dt\` (and \`hour\`), so no crawler or \`MSCK REPAIR TABLE\` is needed.
+Run it once, then:
+
+\`\`\`sql
+SELECT country, count(*) AS downloads
+FROM acmecorp_client_logs_exp_4d6iket7g6v2gcxa
+WHERE dt = '2026-11-25'
+GROUP BY country ORDER BY downloads DESC;
+\`\`\`
+
+Timestamps are RFC 3339 text: \`from_iso8601_timestamp(datetime)\` makes them timestamps. For typed
+columns choose JSON Stream (\`json\`): JSON Stream + Timestamp lines are not JSON, so their table has
+the timestamp and the JSON text as two columns (\`json_extract_scalar(record, '$.status')\`).
+
+**DuckDB**, straight from the bucket (\`INSTALL httpfs; LOAD httpfs;\` and your AWS credentials) or
+from a downloaded copy with the same layout:
+
+\`\`\`sql
+-- one day of a CSV export
+SELECT count(*) FROM read_csv('s3://acmecorp-logs/cloudsmith-logs/client-logs/dt=2026-11-25/*.csv.gz');
+-- every day of a JSON Stream export, the day read from the folder name
+SELECT dt, count(*) FROM read_json('s3://acmecorp-logs/cloudsmith-logs/client-logs/*/*.jsonl.gz',
+  hive_partitioning = true) GROUP BY dt ORDER BY dt;
+\`\`\``);
+
   sections.push(`## The manifest
 
 \`\`\`json

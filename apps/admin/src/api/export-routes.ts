@@ -14,6 +14,7 @@ import {
   reconcile,
 } from '../export-management';
 import { rotateNotifySecret } from '../notify-settings';
+import { tableDdl, tableName } from '../table-ddl';
 import { HttpError, errorBodySchema, notFound } from '../http/http-error';
 import { defineRoute } from '../http/route';
 import { reconcileExport, reconcileRuns } from '../reconciliation';
@@ -171,6 +172,30 @@ export function exportRoutes(deps: AdminDeps) {
       handler: async ({ params, request }) => {
         const config = await load(request, params.id);
         return { status: 200, body: await deps.store.notifications.list(config.id, 50) };
+      },
+    }),
+    defineRoute({
+      method: 'GET',
+      path: '/api/exports/:id/table-ddl',
+      summary:
+        'The Athena / Glue CREATE EXTERNAL TABLE statement for the export: its columns and types after exclusions, the SerDe of its format, its folder, partition projection on dt (and hour)',
+      tag: 'exports',
+      access: 'organization',
+      params: exportParams,
+      produces: 'text/plain',
+      responses: { 200: { description: 'the statement (SQL)', schema: z.string() }, 404: errors[404] },
+      handler: async ({ params, request }) => {
+        const config = await load(request, params.id);
+        const destination = await deps.store.destinations.get(config.destinationId);
+        if (!destination) throw notFound('destination', config.destinationId);
+        return {
+          status: 200,
+          body: tableDdl(config, destination),
+          headers: {
+            'content-type': 'text/plain; charset=utf-8',
+            'content-disposition': `inline; filename="${tableName(config)}.sql"`,
+          },
+        };
       },
     }),
     defineRoute({

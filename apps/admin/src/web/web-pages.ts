@@ -19,6 +19,7 @@ import type { AdminDeps } from '../admin-deps';
 import { exportStatus } from '../api/representations';
 import { type Actor, actorOf, changeExport, createExport, deleteExport } from '../export-management';
 import { rotateNotifySecret } from '../notify-settings';
+import { tableDdl, tableName } from '../table-ddl';
 import { OneTimeSecrets } from './one-time-secrets';
 import { HttpError } from '../http/http-error';
 import { cloudFormationTemplate, infrastructureFileName, terraformSnippet } from '../infrastructure-code';
@@ -324,6 +325,17 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
       ...(flash ? { flash } : {}),
       ...(newSecret ? { newSecret } : {}),
     });
+  });
+
+  app.get('/exports/:id/table-ddl', async (request, reply) => {
+    const config = await exportOr404(request, reply);
+    if (!config) return;
+    const destination = await deps.store.destinations.get(config.destinationId);
+    if (!destination) return reply.code(404).type('text/plain; charset=utf-8').send('the destination is gone');
+    return reply
+      .type('text/plain; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${tableName(config)}.sql"`)
+      .send(tableDdl(config, destination));
   });
 
   app.post('/exports/:id/notify-secret', async (request, reply) => {

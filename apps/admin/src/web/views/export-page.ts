@@ -9,6 +9,8 @@ import { type Html, html } from '../html';
 import { megabytes, orDash, s3Location } from './format';
 import { notificationsBlock } from './notifications-block';
 import { previewBlock } from './preview-block';
+import { tableDdlBlock } from './table-ddl-block';
+import { tableDdl } from '../../table-ddl';
 import type { Preview } from '../../preview';
 
 export interface ExportPageData {
@@ -125,6 +127,12 @@ export function exportView(data: ExportPageData): Html {
       <p><button type="submit">Preview the first lines</button></p>
     </form>
     ${data.preview ? previewBlock(data.preview) : ''}
+    ${
+      destination
+        ? html`<h2>Query the files</h2>
+            ${tableDdlBlock(config, tableDdl(config, destination))}`
+        : ''
+    }
     <h2>Run now</h2>
     <form method="post" action="/exports/${config.id}/run" class="stacked">
       ${csrfField(data.csrf)}

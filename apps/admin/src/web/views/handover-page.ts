@@ -2,6 +2,8 @@
 // verify with each step's result, the exports writing there and how to check delivered files
 // with `verify`. Ops send it to the customer; a customer reads it for their own destination.
 import type { Destination, ExportConfig } from '@log-exporter/schemas';
+import { tableDdl } from '../../table-ddl';
+import { tableDdlBlock } from './table-ddl-block';
 import { csrfField } from '../form';
 import { type Html, html } from '../html';
 import { s3Location } from './format';
@@ -149,6 +151,16 @@ export function handoverView(data: HandoverData): Html {
       ${data.exports.map((e) => html`<li><a href="/exports/${e.id}">${e.id}</a>: ${e.logType} logs as ${e.format} into <code>${e.folder || '(no folder)'}</code></li>`)}
     </ul>
     <p><a href="/exports/new?destinationId=${destination.id}">Add an export to this destination</a></p>
+    ${
+      data.exports.length
+        ? html`<h2>Query the files</h2>
+            <p>
+              Each export's files are a table for Athena, Glue or Spark: one <code>dt=</code> folder a day, found by
+              partition projection; manifests start with <code>_</code>, so those engines skip them.
+            </p>
+            ${data.exports.map((e) => tableDdlBlock(e, tableDdl(e, destination)))}`
+        : ''
+    }
     <h2>Check the delivered files</h2>
     <p>
       Every window's files are listed in a signed manifest.
