@@ -7,12 +7,22 @@ import { newNotifySecret, webhookUrlProblem } from '@log-exporter/notifications'
 import type { AdminDeps } from './admin-deps';
 import { HttpError } from './http/http-error';
 
+/** `https://host:port` of a URL, or the text itself when it is not one. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
 /** Refuses a notify URL the worker may not POST to (private, link-local, loopback unless allowed). */
 export function checkNotifyUrl(deps: Pick<AdminDeps, 'settings'>, url: string | null | undefined): void {
   if (url === null || url === undefined) return;
   const problem = webhookUrlProblem(url, { allowLoopback: deps.settings.allowLoopbackWebhooks === true });
   if (problem) {
-    const message = `notifyUrl ${JSON.stringify(url)} is refused: ${problem}`;
+    // Named by its origin only: a webhook URL's path is often a secret itself (Slack's are).
+    const message = `notifyUrl ${JSON.stringify(originOf(url))} is refused: ${problem}`;
     throw new HttpError(400, 'invalid_request', message, [{ path: 'body.notifyUrl', message: problem }]);
   }
 }
