@@ -115,7 +115,11 @@ export function createNotificationActivities(deps: NotificationActivityDeps): No
     async recordNotificationGaveUp({ notificationId, error }) {
       try {
         await store.notifications.giveUp(notificationId, error);
-        deps.logger.warn({ notificationId, err: error }, 'notification given up');
+        const notification = await store.notifications.get(notificationId);
+        deps.logger.warn(
+          { exportId: notification?.exportId, window: notification?.window.start, notificationId, err: error },
+          'notification given up',
+        );
       } catch (err) {
         throw toActivityFailure(err);
       }
