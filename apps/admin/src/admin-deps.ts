@@ -29,6 +29,8 @@ export interface AdminSettings {
   failedAuthPerMinute?: number;
   /** How long an address past that limit stays locked out, in ms. */
   failedAuthLockoutMs?: number;
+  /** ADMIN_PUBLIC_URL: this app as people reach it (links in test notifications). */
+  publicUrl?: string;
   /** ALLOW_LOOPBACK_WEBHOOKS: notify URLs on loopback allowed (local use and tests). */
   allowLoopbackWebhooks?: boolean;
   /** VERIFY_BUNDLE_PATH: the built verify.mjs served to logged-in users at /downloads/verify.mjs. */

@@ -58,6 +58,7 @@ async function main(): Promise<void> {
       failedAuthLockoutMs: env.FAILED_AUTH_LOCKOUT,
       verifyBundlePath: env.VERIFY_BUNDLE_PATH,
       allowLoopbackWebhooks: env.ALLOW_LOOPBACK_WEBHOOKS,
+      publicUrl: env.ADMIN_PUBLIC_URL,
     },
   };
   const app = await buildAdminServer(deps);

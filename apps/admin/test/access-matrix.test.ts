@@ -59,6 +59,7 @@ const TABLE: Record<string, Expected> = {
   'GET /api/exports/:id/schedule': ORG_ITEM,
   'POST /api/exports/:id/notify-secret': [401, 401, 401, 201, 201, 404],
   'GET /api/exports/:id/notifications': ORG_ITEM,
+  'POST /api/exports/:id/notifications/test': ORG_ITEM,
   'GET /api/exports/:id/table-ddl': ORG_ITEM,
   'POST /api/schedules/reconcile': OPS_ONLY(200),
   'POST /api/logs/client': OPS_ONLY(200),
@@ -87,6 +88,7 @@ const TABLE: Record<string, Expected> = {
   'POST /exports/:id/preview': [401, 401, 401, 200, 200, 404],
   'POST /exports/:id/delete': PAGE_POST_ITEM,
   'POST /exports/:id/notify-secret': PAGE_POST_ITEM,
+  'POST /exports/:id/notifications/test': [401, 401, 401, 200, 200, 404],
   'GET /exports/:id/table-ddl': PAGE_ITEM,
 };
 
@@ -121,7 +123,8 @@ beforeAll(async () => {
       logType: 'client',
       format: 'json',
       folder: 'c',
-      notifyUrl: 'https://hooks.example.com/a',
+      // Nothing listens there: test notifications are refused at once, and nothing leaves the machine.
+      notifyUrl: 'http://127.0.0.1:9/hook',
     })
   ).json().id;
 

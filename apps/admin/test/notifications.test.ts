@@ -304,3 +304,45 @@ it('retries a receiver that fails, with the same body, signed with the secret ro
   expect(verifySignature(created.notifySecret, posts[1]!.body, signature)).toBe(false);
   expect(JSON.parse(posts[1]!.body).error.type).toBe('RoleNotAssumable');
 }, 120_000);
+
+it('sends a signed test notification on request, says how the receiver answered, and limits the rate', async () => {
+  const created = (
+    await admin.api('POST', '/api/exports', {
+      destinationId,
+      logType: 'audit',
+      format: 'json',
+      folder: 'tested',
+      notifyUrl: receiver.url,
+    })
+  ).json();
+  const before = receiver.received.length;
+  const test = async () => admin.api('POST', `/api/exports/${created.id}/notifications/test`);
+  const ok = await test();
+  expect(ok.statusCode).toBe(200);
+  expect(ok.json()).toMatchObject({ delivered: true, responseStatus: 200, error: null });
+  const post = receiver.received[before]!;
+  expect(verifySignature(created.notifySecret, post.body, post.headers['x-log-exporter-signature'] as string)).toBe(
+    true,
+  );
+  expect(JSON.parse(post.body)).toMatchObject({
+    event: 'export.test',
+    exportId: created.id,
+    window: null,
+    error: null,
+  });
+  expect(post.headers['x-log-exporter-notification']).toBe(ok.json().notificationId);
+
+  receiver.answers.push(500);
+  expect((await test()).json()).toMatchObject({ delivered: false, responseStatus: 500 });
+  // A test is not a notification of the export: none is recorded.
+  expect((await admin.api('GET', `/api/exports/${created.id}/notifications`)).json()).toEqual([]);
+  for (let i = 0; i < 3; i++) expect((await test()).statusCode).toBe(200);
+  const limited = await test();
+  expect(limited.statusCode).toBe(429);
+  expect(limited.json().error.message).toMatch(/at most 5 test notifications per export per minute/);
+
+  const silent = (
+    await admin.api('POST', '/api/exports', { destinationId, logType: 'audit', format: 'csv', folder: 'silent' })
+  ).json();
+  expect((await admin.api('POST', `/api/exports/${silent.id}/notifications/test`)).statusCode).toBe(409);
+});

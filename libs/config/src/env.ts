@@ -79,6 +79,10 @@ const commonEnvShape = {
    * tests only. Private and link-local addresses are refused whatever this says.
    */
   ALLOW_LOOPBACK_WEBHOOKS: flag.default(false),
+  /** The admin app's address as people reach it: notifications link to the export's page there. */
+  ADMIN_PUBLIC_URL: z
+    .url({ message: 'expected a URL such as https://exports.example.com' })
+    .default('http://localhost:8080'),
 };
 
 export const workerEnvSchema = z.object({
@@ -112,10 +116,6 @@ export const workerEnvSchema = z.object({
   WORKER_MAX_CONCURRENT_ACTIVITIES: positiveInt.default(WORKER_DEFAULTS.maxConcurrentActivities),
   /** Local activities run at once. */
   WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES: positiveInt.default(WORKER_DEFAULTS.maxConcurrentLocalActivities),
-  /** The admin app's address as people reach it: notifications link to the export's page there. */
-  ADMIN_PUBLIC_URL: z
-    .url({ message: 'expected a URL such as https://exports.example.com' })
-    .default('http://localhost:8080'),
 });
 export type WorkerEnv = z.output<typeof workerEnvSchema>;
 

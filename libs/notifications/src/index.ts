@@ -1,4 +1,4 @@
 export { type WebhookAddressPolicy, addressProblem, webhookUrlProblem } from './webhook-address';
 export { newNotifySecret, signBody, verifySignature } from './signature';
-export { type NotificationBody, notificationBody, windowLabel } from './notification-body';
+export { type NotificationBody, notificationBody, testNotificationBody, windowLabel } from './notification-body';
 export { NotificationDeliveryError, type PostOptions, postNotification } from './post-notification';

@@ -5,7 +5,7 @@ import { type Destination, type ExportConfig, type Notification, explainFailure 
 
 export interface NotificationBody {
   text: string;
-  event: 'export.failed' | 'export.recovered';
+  event: 'export.failed' | 'export.recovered' | 'export.test';
   notificationId: string;
   exportId: string;
   organization: string;
@@ -13,7 +13,8 @@ export interface NotificationBody {
   format: ExportConfig['format'];
   /** Where the export writes: s3://bucket/prefix/folder/; null if its destination is gone. */
   destination: string | null;
-  window: { start: string; end: string };
+  /** The window reported; null for a test notification. */
+  window: { start: string; end: string } | null;
   /** The failure (failure notifications), in plain words in `explanation`. */
   error: { type: string; message: string; explanation: string } | null;
   /** The export's page in the admin app: its runs, health and this notification. */
@@ -34,17 +35,46 @@ function location(destination: Destination | undefined, folder: string): string 
   return `s3://${destination.bucket}/${path ? `${path}/` : ''}`;
 }
 
-export function notificationBody(input: {
-  notification: Notification;
+interface BodyContext {
   config: ExportConfig;
   destination: Destination | undefined;
   /** The admin app's address as people reach it (ADMIN_PUBLIC_URL). */
   adminUrl: string;
-}): NotificationBody {
-  const { notification, config, destination } = input;
-  const runUrl = `${input.adminUrl.replace(/\/+$/, '')}/exports/${config.id}`;
+}
+
+/** What every body says of the export: its page, its folder, and a phrase naming it. */
+function describeExport({ config, destination, adminUrl }: BodyContext) {
+  const runUrl = `${adminUrl.replace(/\/+$/, '')}/exports/${config.id}`;
   const where = location(destination, config.folder);
   const what = `Log export ${config.id} (${config.logType} logs of ${config.organization}${where ? ` into ${where}` : ''})`;
+  const fields = {
+    exportId: config.id,
+    organization: config.organization,
+    logType: config.logType,
+    format: config.format,
+    destination: where,
+  };
+  return { runUrl, what, fields };
+}
+
+/** A test notification (`POST /api/exports/:id/notifications/test`): the shape of a real one. */
+export function testNotificationBody(input: BodyContext & { id: string; createdAt: string }): NotificationBody {
+  const { runUrl, what, fields } = describeExport(input);
+  return {
+    text: `Test notification: ${what} will tell this address when a window fails, and when it recovers. Details: ${runUrl}`,
+    event: 'export.test',
+    notificationId: input.id,
+    ...fields,
+    window: null,
+    error: null,
+    runUrl,
+    createdAt: input.createdAt,
+  };
+}
+
+export function notificationBody(input: BodyContext & { notification: Notification }): NotificationBody {
+  const { notification } = input;
+  const { runUrl, what, fields } = describeExport(input);
   const window = windowLabel(notification.window);
   const failed = notification.kind === 'failure';
   const explanation = explainFailure(notification.errorType);
@@ -55,11 +85,7 @@ export function notificationBody(input: {
     text,
     event: failed ? 'export.failed' : 'export.recovered',
     notificationId: notification.id,
-    exportId: config.id,
-    organization: config.organization,
-    logType: config.logType,
-    format: config.format,
-    destination: where,
+    ...fields,
     window: notification.window,
     error: failed
       ? { type: notification.errorType ?? 'Error', message: notification.errorMessage ?? '', explanation }

@@ -15,6 +15,7 @@ import {
 } from '../export-management';
 import { rotateNotifySecret } from '../notify-settings';
 import { tableDdl, tableName } from '../table-ddl';
+import { TESTS_PER_MINUTE, testNotifierOf } from '../test-notification';
 import { HttpError, errorBodySchema, notFound } from '../http/http-error';
 import { defineRoute } from '../http/route';
 import { reconcileExport, reconcileRuns } from '../reconciliation';
@@ -46,8 +47,16 @@ export function apiActor(request: FastifyRequest): Actor {
   return actorOf(callerOf(request), request.ip ?? null, 'admin-api');
 }
 
+const testNotificationResultSchema = z.object({
+  notificationId: z.string(),
+  delivered: z.boolean(),
+  responseStatus: z.number().int().nullable(),
+  error: z.string().nullable(),
+});
+
 export function exportRoutes(deps: AdminDeps) {
   const failingAfter = deps.settings.failingAfter;
+  const sendTestNotification = testNotifierOf(deps);
 
   /** The export with its health; `everyWindow` also reconciles windows past the late horizon. */
   async function respond(saved: SavedExport, everyWindow = false) {
@@ -160,6 +169,25 @@ export function exportRoutes(deps: AdminDeps) {
         deps.logger.info({ exportId: config.id, actor: callerOf(request).name }, 'notification secret rotated');
         return { status: 201, body: { notifySecret } };
       },
+    }),
+    defineRoute({
+      method: 'POST',
+      path: '/api/exports/:id/notifications/test',
+      summary:
+        'POST a signed test notification (event export.test) to the notify URL now, and say how the receiver answered',
+      tag: 'notifications',
+      access: 'organization',
+      params: exportParams,
+      responses: {
+        200: { description: 'what the receiver answered', schema: testNotificationResultSchema },
+        404: errors[404],
+        409: { description: 'the export has no notifyUrl', schema: errorBodySchema },
+        429: { description: `more than ${TESTS_PER_MINUTE} tests per export per minute`, schema: errorBodySchema },
+      },
+      handler: async ({ params, request }) => ({
+        status: 200,
+        body: await sendTestNotification(await load(request, params.id)),
+      }),
     }),
     defineRoute({
       method: 'GET',

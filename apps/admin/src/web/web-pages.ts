@@ -20,6 +20,7 @@ import { exportStatus } from '../api/representations';
 import { type Actor, actorOf, changeExport, createExport, deleteExport } from '../export-management';
 import { rotateNotifySecret } from '../notify-settings';
 import { tableDdl, tableName } from '../table-ddl';
+import { testNotifierOf } from '../test-notification';
 import { OneTimeSecrets } from './one-time-secrets';
 import { HttpError } from '../http/http-error';
 import { cloudFormationTemplate, infrastructureFileName, terraformSnippet } from '../infrastructure-code';
@@ -336,6 +337,22 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
       .type('text/plain; charset=utf-8')
       .header('content-disposition', `attachment; filename="${tableName(config)}.sql"`)
       .send(tableDdl(config, destination));
+  });
+
+  app.post('/exports/:id/notifications/test', async (request, reply) => {
+    const config = await exportOr404(request, reply);
+    if (!config) return;
+    try {
+      const result = await testNotifierOf(deps)(config);
+      const flash: Flash = result.delivered
+        ? { kind: 'ok', text: `Test notification delivered: the receiver answered ${result.responseStatus}.` }
+        : { kind: 'error', text: `Test notification not delivered: ${result.error}` };
+      return exportPage(request, reply, config, { flash });
+    } catch (err) {
+      if (err instanceof HttpError)
+        return exportPage(request, reply, config, { status: err.status, flash: { kind: 'error', text: err.message } });
+      throw err;
+    }
   });
 
   app.post('/exports/:id/notify-secret', async (request, reply) => {

@@ -66,9 +66,12 @@ export function notificationsBlock(data: NotificationsBlockData): Html {
     }
     ${
       config.notifyUrl
-        ? html`<form method="post" action="/exports/${config.id}/notify-secret">
-            ${csrfField(data.csrf)}<button type="submit">Make a new signing secret</button>
-          </form>`
+        ? html`<form method="post" action="/exports/${config.id}/notifications/test">
+              ${csrfField(data.csrf)}<button type="submit">Send a test notification</button>
+            </form>
+            <form method="post" action="/exports/${config.id}/notify-secret">
+              ${csrfField(data.csrf)}<button type="submit">Make a new signing secret</button>
+            </form>`
         : ''
     }`;
 }
