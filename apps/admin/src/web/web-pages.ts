@@ -339,33 +339,41 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
       .send(tableDdl(config, destination));
   });
 
+  /** Runs an action of the export page; a refusal (HttpError) shows the page again with its message. */
+  async function refusalsOnExportPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    config: ExportConfig,
+    action: () => Promise<unknown>,
+  ) {
+    try {
+      return await action();
+    } catch (err) {
+      if (err instanceof HttpError)
+        return exportPage(request, reply, config, { status: err.status, flash: { kind: 'error', text: err.message } });
+      throw err;
+    }
+  }
+
   app.post('/exports/:id/notifications/test', async (request, reply) => {
     const config = await exportOr404(request, reply);
     if (!config) return;
-    try {
+    return refusalsOnExportPage(request, reply, config, async () => {
       const result = await testNotifierOf(deps)(config);
       const flash: Flash = result.delivered
         ? { kind: 'ok', text: `Test notification delivered: the receiver answered ${result.responseStatus}.` }
         : { kind: 'error', text: `Test notification not delivered: ${result.error}` };
       return exportPage(request, reply, config, { flash });
-    } catch (err) {
-      if (err instanceof HttpError)
-        return exportPage(request, reply, config, { status: err.status, flash: { kind: 'error', text: err.message } });
-      throw err;
-    }
+    });
   });
 
   app.post('/exports/:id/notify-secret', async (request, reply) => {
     const config = await exportOr404(request, reply);
     if (!config) return;
-    try {
+    return refusalsOnExportPage(request, reply, config, async () => {
       const secret = await rotateNotifySecret(deps, config);
       return reply.redirect(`/exports/${config.id}${secretTicket(secret, '?')}`, 303);
-    } catch (err) {
-      if (err instanceof HttpError)
-        return exportPage(request, reply, config, { status: err.status, flash: { kind: 'error', text: err.message } });
-      throw err;
-    }
+    });
   });
 
   async function startRuns(
@@ -375,30 +383,22 @@ export function registerWebPages(app: FastifyInstance, deps: AdminDeps): void {
   ) {
     const config = await exportOr404(request, reply);
     if (!config) return;
-    try {
+    return refusalsOnExportPage(request, reply, config, async () => {
       const started = (await requestRuns(deps, config, body)).windows;
       // Post/redirect/get: reloading the page afterwards must not start the runs again.
       const notice = new URLSearchParams({ started: String(started.length), from: started[0]?.windowStart ?? '' });
       return reply.redirect(`/exports/${config.id}?${notice}`, 303);
-    } catch (err) {
-      if (err instanceof HttpError)
-        return exportPage(request, reply, config, { status: err.status, flash: { kind: 'error', text: err.message } });
-      throw err;
-    }
+    });
   }
 
   app.post('/exports/:id/preview', async (request, reply) => {
     const config = await exportOr404(request, reply);
     if (!config) return;
     const window = one((request.body ?? {}) as Form, 'window');
-    try {
+    return refusalsOnExportPage(request, reply, config, async () => {
       const preview = await previewLines(deps, config, previewWindow(config.cadence, window || undefined));
       return exportPage(request, reply, config, { preview });
-    } catch (err) {
-      if (err instanceof HttpError)
-        return exportPage(request, reply, config, { status: err.status, flash: { kind: 'error', text: err.message } });
-      throw err;
-    }
+    });
   });
   app.post('/exports/:id/run', async (request, reply) => {
     const form = (request.body ?? {}) as Form;
