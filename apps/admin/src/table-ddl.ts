@@ -10,6 +10,7 @@ import {
   type ExportConfig,
   type FieldType,
   auditLogRecordSchema,
+  exportFolderUrl,
   clientLogRecordSchema,
   fieldDocs,
 } from '@log-exporter/schemas';
@@ -76,11 +77,6 @@ export function tableName(config: Pick<ExportConfig, 'organization' | 'logType' 
   return `${config.organization}_${config.logType}_logs_${config.id}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
 }
 
-function folderUrl(destination: Pick<Destination, 'bucket' | 'prefix'>, folder: string): string {
-  const path = [destination.prefix, folder].filter(Boolean).join('/');
-  return `s3://${destination.bucket}/${path ? `${path}/` : ''}`;
-}
-
 function storage(config: Pick<ExportConfig, 'format' | 'logType'>): string[] {
   switch (config.format) {
     case 'csv':
@@ -136,7 +132,7 @@ export function tableDdl(
   >,
   destination: Pick<Destination, 'bucket' | 'prefix'>,
 ): string {
-  const location = folderUrl(destination, config.folder);
+  const location = exportFolderUrl(destination, config.folder);
   const hourly = config.cadence === 'hourly';
   const columns = tableColumns(config).map((c) => `  \`${c.name}\` ${c.type}`);
   // Projection from a year before the export was created (backfills reach back), to today.

@@ -52,7 +52,7 @@ function createTestNotifier(deps: Pick<AdminDeps, 'store' | 'settings' | 'logger
       testNotificationBody({
         config,
         destination: await deps.store.destinations.get(config.destinationId),
-        adminUrl: deps.settings.publicUrl ?? 'http://localhost:8080',
+        adminUrl: deps.settings.publicUrl ?? NOTIFICATION_DEFAULTS.adminPublicUrl,
         id: notificationId,
         createdAt: new Date().toISOString(),
       }),

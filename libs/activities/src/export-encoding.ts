@@ -3,7 +3,7 @@
 // it never travels through workflow history. Shared by the upload activity and the admin preview.
 import { randomBytes } from 'node:crypto';
 import type { EncodingOptions } from '@log-exporter/formats';
-import type { FieldGroup, Format, IpHandling, LogType } from '@log-exporter/schemas';
+import { type FieldGroup, type Format, type IpHandling, type LogType, settleIpHandling } from '@log-exporter/schemas';
 import type { ExportRepository } from '@log-exporter/store';
 
 export interface EncodingSettings {
@@ -24,7 +24,7 @@ export async function exportEncoding(
   settings: EncodingSettings,
 ): Promise<EncodingOptions> {
   const exclude = settings.exclude as FieldGroup[];
-  const ipHandling = settings.ipHandling ?? (exclude.includes('ip') ? 'drop' : 'keep');
+  const ipHandling = settings.ipHandling ?? settleIpHandling(null, { exclude }).ipHandling;
   const encoding: EncodingOptions = { logType: settings.logType, format: settings.format, exclude, ipHandling };
   if (ipHandling !== 'hash') return encoding;
   const key = exportId === null ? randomBytes(32) : await exports.ipHashKey(exportId);

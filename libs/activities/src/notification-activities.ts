@@ -26,7 +26,7 @@ export interface NotificationSettings {
 
 export const DEFAULT_NOTIFICATION_SETTINGS: NotificationSettings = {
   allowLoopback: false,
-  adminUrl: 'http://localhost:8080',
+  adminUrl: NOTIFICATION_DEFAULTS.adminPublicUrl,
   requestTimeoutMs: NOTIFICATION_DEFAULTS.requestTimeoutMs,
 };
 

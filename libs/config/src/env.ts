@@ -5,6 +5,7 @@ import {
   ADMIN_AUTH_DEFAULTS,
   DEFAULT_TASK_QUEUE,
   EXPORT_DEFAULTS,
+  NOTIFICATION_DEFAULTS,
   WORKER_DEFAULTS,
   awsAccountIdSchema,
   awsRegionSchema,
@@ -82,7 +83,7 @@ const commonEnvShape = {
   /** The admin app's address as people reach it: notifications link to the export's page there. */
   ADMIN_PUBLIC_URL: z
     .url({ message: 'expected a URL such as https://exports.example.com' })
-    .default('http://localhost:8080'),
+    .default(NOTIFICATION_DEFAULTS.adminPublicUrl),
 };
 
 export const workerEnvSchema = z.object({

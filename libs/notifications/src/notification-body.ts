@@ -1,7 +1,13 @@
 // What a notification says: a Slack-compatible `text` (a Slack incoming webhook shows it as it
 // is) and the same facts as fields for programs. Built from stored rows only, so every retry of
 // one notification sends the same bytes.
-import { type Destination, type ExportConfig, type Notification, explainFailure } from '@log-exporter/schemas';
+import {
+  type Destination,
+  type ExportConfig,
+  type Notification,
+  explainFailure,
+  exportFolderUrl,
+} from '@log-exporter/schemas';
 
 export interface NotificationBody {
   text: string;
@@ -29,12 +35,6 @@ export function windowLabel(window: { start: string; end: string }): string {
   return hours >= 24 ? start.slice(0, 10) : `${start.slice(0, 10)} ${start.slice(11, 16)} UTC`;
 }
 
-function location(destination: Destination | undefined, folder: string): string | null {
-  if (!destination) return null;
-  const path = [destination.prefix, folder].filter(Boolean).join('/');
-  return `s3://${destination.bucket}/${path ? `${path}/` : ''}`;
-}
-
 interface BodyContext {
   config: ExportConfig;
   destination: Destination | undefined;
@@ -45,7 +45,7 @@ interface BodyContext {
 /** What every body says of the export: its page, its folder, and a phrase naming it. */
 function describeExport({ config, destination, adminUrl }: BodyContext) {
   const runUrl = `${adminUrl.replace(/\/+$/, '')}/exports/${config.id}`;
-  const where = location(destination, config.folder);
+  const where = destination ? exportFolderUrl(destination, config.folder) : null;
   const what = `Log export ${config.id} (${config.logType} logs of ${config.organization}${where ? ` into ${where}` : ''})`;
   const fields = {
     exportId: config.id,

@@ -10,7 +10,7 @@ import type { LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
 import { NOTIFICATION_ID_HEADER, NOTIFICATION_SIGNATURE_HEADER } from '@log-exporter/schemas';
 import { signBody } from './signature';
-import { type WebhookAddressPolicy, addressProblem, webhookUrlProblem } from './webhook-address';
+import { type WebhookAddressPolicy, addressProblem, hostOf, webhookUrlProblem } from './webhook-address';
 
 /** A POST that did not succeed; `retryable` says whether trying again later can help. */
 export class NotificationDeliveryError extends Error {
@@ -75,7 +75,7 @@ export async function postNotification(
   const problem = webhookUrlProblem(target, options);
   if (problem) throw new NotificationDeliveryError(`notify URL refused: ${problem}`, false);
   const url = new URL(target);
-  const pinned = await checkedAddress(url.hostname.replace(/^\[|\]$/g, ''), options, options.resolve ?? systemResolve);
+  const pinned = await checkedAddress(hostOf(url), options, options.resolve ?? systemResolve);
   const pinnedLookup: LookupFunction = (_hostname, lookupOptions, callback) => {
     if (lookupOptions.all) callback(null, [pinned]);
     else callback(null, pinned.address, pinned.family);

@@ -40,6 +40,11 @@ export function addressProblem(address: string, policy: WebhookAddressPolicy): s
   return `${parsed.toString()} is ${words[range] ?? `a ${range} address, not a public one`}`;
 }
 
+/** A URL's host as an address or name: IPv6 without its brackets, lower case. */
+export function hostOf(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+}
+
 /** Host names that are loopback by definition (RFC 6761), whatever a resolver says. */
 function isLoopbackName(host: string): boolean {
   return host === 'localhost' || host.endsWith('.localhost');
@@ -59,7 +64,7 @@ export function webhookUrlProblem(value: string, policy: WebhookAddressPolicy): 
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return `scheme ${url.protocol} is not allowed: use https`;
   if (url.username || url.password) return 'a user name or password in the URL is not allowed';
   // The URL parser has already normalised the host (`0x7f.1` is 127.0.0.1); IPv6 comes bracketed.
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const host = hostOf(url);
   const literal = ipaddr.isValid(host);
   if (literal) {
     const problem = addressProblem(host, policy);

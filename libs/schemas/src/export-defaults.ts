@@ -67,6 +67,8 @@ export const NOTIFICATION_DEFAULTS = {
   failureIntervalMs: 24 * 3_600_000,
   /** One POST may take this long, connection included. */
   requestTimeoutMs: 10_000,
+  /** ADMIN_PUBLIC_URL: where notifications link to (the admin app on this machine). */
+  adminPublicUrl: 'http://localhost:8080',
 } as const;
 
 /** S3's limits on multipart uploads: chunks of at least 5 MiB (but the last), at most 10,000 chunks. */

@@ -66,6 +66,12 @@ export function partObjectKey(layout: ObjectKeyLayout, window: ExportWindow, par
   );
 }
 
+/** `s3://bucket/prefix/folder/`: where an export's windows go (the table LOCATION, the notification's destination). */
+export function exportFolderUrl(destination: { bucket: string; prefix: string }, folder: string): string {
+  const path = [destination.prefix, folder].filter(Boolean).join('/');
+  return `s3://${destination.bucket}/${path ? `${path}/` : ''}`;
+}
+
 export function manifestObjectKey(layout: ObjectKeyLayout, window: ExportWindow): string {
   return windowFolderKey(layout, window) + manifestFileName(layout.exportId, windowStamp(window, layout.cadence));
 }
