@@ -4,7 +4,7 @@
 // that reads what that format writes; partitions are the key layout's `dt=` (and `hour=`)
 // folders, found by partition projection (no crawler, no MSCK REPAIR). Manifests need no rule:
 // Athena skips files whose names start with `_`.
-import { createProjection } from '@log-exporter/formats';
+import { createProjection, parquetColumns } from '@log-exporter/formats';
 import {
   type Destination,
   type ExportConfig,
@@ -57,6 +57,9 @@ export function tableColumns(config: Pick<ExportConfig, 'logType' | 'format' | '
       { name: 'event_time', type: 'string' },
       { name: 'record', type: 'string' },
     ];
+  if (config.format === 'parquet')
+    // Typed in the file: timestamps are TIMESTAMP(MICROS, UTC), which Athena reads as timestamp.
+    return parquetColumns(config).map((c) => ({ name: c.name, type: c.type === 'timestamp' ? 'timestamp' : ATHENA_TYPES[c.type] }));
   const docs = FIELD_DOCS[config.logType] as Record<string, { type: FieldType }>;
   const { fields } = createProjection(config.logType, config.format, config.exclude);
   return fields.map((name) => ({ name, type: ATHENA_TYPES[(docs[name] as { type: FieldType }).type] }));
@@ -100,6 +103,8 @@ function storage(config: Pick<ExportConfig, 'format' | 'logType'>): string[] {
         `WITH SERDEPROPERTIES ('input.regex' = ${regexLiteral(APACHE_REGEX)})`,
         'STORED AS TEXTFILE',
       ];
+    case 'parquet':
+      return ['STORED AS PARQUET'];
   }
 }
 
@@ -120,6 +125,8 @@ function notes(config: Pick<ExportConfig, 'format' | 'id' | 'compression'>): str
     lines.push('-- Values are as written: `-` is absent, quoted fields keep their backslash escapes.');
   if (config.format === 'csv' || config.format === 'json')
     lines.push('-- Timestamps are RFC 3339 text: from_iso8601_timestamp(datetime) gives a timestamp.');
+  if (config.format === 'parquet')
+    lines.push('-- Columns are typed in the files; timestamps are UTC, to the microsecond (Athena shows milliseconds).');
   if (config.compression === 'zstd') lines.push('-- Objects are zstd (.zst): Athena engine 3 reads them by extension.');
   return lines;
 }

@@ -15,5 +15,8 @@ export function contentTypeFor(format: Format, compression: Compression): string
     case 'json-ts':
     case 'apache':
       return 'text/plain; charset=utf-8';
+    case 'parquet':
+      // Registered with IANA in 2024 (its pages are compressed inside; the object is not).
+      return 'application/vnd.apache.parquet';
   }
 }

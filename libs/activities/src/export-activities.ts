@@ -238,6 +238,7 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
           logType: config.logType,
           format: config.format,
           compression: config.compression,
+          ...(config.format === 'parquet' ? { parquetCompression: config.parquetCompression } : {}),
           cadence: config.cadence,
           repositories: config.repositories,
           exclude: config.exclude,
@@ -336,6 +337,7 @@ export function createExportActivities(deps: ExportActivityDeps): ExportActiviti
         const encoding = {
           ...(await exportEncoding(store.exports, resolved.exportId, resolved)),
           compression: resolved.compression,
+          parquetCompression: resolved.parquetCompression,
         };
         const pages = windowPages(store.logs, encoding, scope, range);
         const stats: EncodeStats = { records: 0 };

@@ -23,7 +23,8 @@ export interface EncodingOptions {
   ipHashKey?: Uint8Array;
 }
 
-function projectionFor(options: EncodingOptions): Projection {
+/** The fields an export writes and how its records are rewritten first. */
+export function projectionFor(options: EncodingOptions): Projection {
   const rewrite = createIpRewrite(options.ipHandling ?? 'keep', options.ipHashKey);
   return createProjection(options.logType, options.format, options.exclude, rewrite);
 }
@@ -61,6 +62,8 @@ export function createRecordEncoder(options: EncodingOptions): RecordEncoder {
     case 'apache':
       encoder = createApacheEncoder(projection.fields);
       break;
+    case 'parquet':
+      throw new Error('Parquet is not a line format: its files are written by encodeParquet');
   }
   const { apply } = projection;
   const line = encoder.line;

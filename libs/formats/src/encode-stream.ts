@@ -3,11 +3,12 @@
 // arrive in batches (a database page) so there is no await per record.
 import { Readable } from 'node:stream';
 import { setImmediate as setImmediatePromise } from 'node:timers/promises';
-import type { Compression } from '@log-exporter/schemas';
+import type { Compression, ParquetCompression } from '@log-exporter/schemas';
 import { BufferPool, handOver } from '@log-exporter/buffers';
 import { COMPRESSION_THREADS, STAGE_BUFFER, gzipInParallel, zstdStream } from './compress';
 import { type EncodingOptions, createRecordEncoder } from './create-encoder';
 import type { LogRecord } from './projection';
+import { encodeParquet } from './parquet';
 
 /** Encoded bytes are handed on in chunks of at most this many bytes (a longer line gets a chunk of
  * its own). Each gzip chunk is deflated by one call on the thread pool, and each call costs this
@@ -96,10 +97,18 @@ async function* handedOver(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer
 /** Encoded and compressed bytes of the records, as a Node stream. */
 export function encodeToStream(
   batches: RecordBatches,
-  options: EncodingOptions & { compression: Compression },
+  options: EncodingOptions & { compression: Compression; parquetCompression?: ParquetCompression },
   stats: EncodeStats = { records: 0 },
 ): Readable {
   const { compression } = options;
+  if (options.format === 'parquet') {
+    // Compressed inside (its pages); each piece is handed on as it is, like uncompressed lines.
+    if (compression !== 'none') throw new Error(`Parquet files are not compressed again: compression "${compression}"`);
+    return Readable.from(handedOver(encodeParquet(batches, options, stats)), {
+      objectMode: false,
+      highWaterMark: STAGE_BUFFER,
+    });
+  }
   if (compression === 'none') {
     // Uncompressed chunks travel on to the consumer as they are, so they cannot be reused; each is
     // memory of its own, handed over so the reader can free it once copied.

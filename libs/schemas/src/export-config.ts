@@ -2,17 +2,22 @@
 import { z } from 'zod';
 import { keyPrefixSchema } from './aws-names';
 import {
+  type Compression,
   type FieldGroup,
   type Format,
   type IpHandling,
   type LogType,
   cadenceSchema,
+  DEFAULT_PARQUET_COMPRESSION,
   compressionSchema,
+  defaultCompression,
   fieldGroupSchema,
+  formatCompressesItself,
   formatSchema,
   formatSupportsLogType,
   ipHandlingSchema,
   logTypeSchema,
+  parquetCompressionSchema,
 } from './export-options';
 import { destinationIdSchema, exportIdSchema } from './ids';
 import { notifyUrlSchema } from './notifications';
@@ -36,7 +41,10 @@ const exportSettingsShape = {
   exclude: excludeSchema.default([]),
   /** Absent: `drop` when `exclude` lists `ip`, else `keep` (see settleIpHandling). */
   ipHandling: ipHandlingSchema.optional(),
-  compression: compressionSchema.default('gzip'),
+  /** Absent: gzip, or none for a format that compresses itself (see defaultCompression). */
+  compression: compressionSchema.optional(),
+  /** The page codec of Parquet files; other formats ignore it. */
+  parquetCompression: parquetCompressionSchema.default(DEFAULT_PARQUET_COMPRESSION),
   cadence: cadenceSchema.default('daily'),
   enabled: z.boolean().default(true),
   /** Where failure and recovery notifications are POSTed; null: none. */
@@ -90,8 +98,15 @@ export function exportCombinationProblems(value: {
   format?: Format;
   logType?: LogType;
   repositories?: string[] | null;
+  compression?: Compression;
 }): ProblemList {
   const problems: ProblemList = [];
+  if (value.format && value.compression && formatCompressesItself(value.format) && value.compression !== 'none') {
+    problems.push({
+      path: ['compression'],
+      message: `format "${value.format}" compresses inside the file (set parquetCompression to zstd or snappy): compression must be "none", not "${value.compression}"`,
+    });
+  }
   if (value.format && value.logType && !formatSupportsLogType(value.format, value.logType)) {
     problems.push({
       path: ['format'],
@@ -119,7 +134,11 @@ export const createExportInputSchema = z
   .strictObject({ destinationId: destinationIdSchema, ...exportSettingsShape })
   .superRefine(refineWith(exportCombinationProblems))
   .superRefine(refineWith(ipHandlingProblems))
-  .transform((value) => ({ ...value, ...settleIpHandling(null, value) }));
+  .transform((value) => ({
+    ...value,
+    compression: value.compression ?? defaultCompression(value.format),
+    ...settleIpHandling(null, value),
+  }));
 export type CreateExportInput = z.input<typeof createExportInputSchema>;
 /** A validated new export, defaults applied. */
 export type NewExport = z.output<typeof createExportInputSchema>;
@@ -133,6 +152,7 @@ export const updateExportInputSchema = z
     exclude: excludeSchema,
     ipHandling: ipHandlingSchema,
     compression: compressionSchema,
+    parquetCompression: parquetCompressionSchema,
     cadence: cadenceSchema,
     enabled: z.boolean(),
     notifyUrl: notifyUrlSchema.nullable(),
@@ -164,6 +184,7 @@ export const exportConfigSchema = z
     exclude: z.array(fieldGroupSchema),
     ipHandling: ipHandlingSchema,
     compression: compressionSchema,
+    parquetCompression: parquetCompressionSchema,
     cadence: cadenceSchema,
     enabled: z.boolean(),
     notifyUrl: z.string().nullable(),

@@ -4,12 +4,29 @@ import { z } from 'zod';
 export const logTypeSchema = z.enum(['client', 'audit']);
 export type LogType = z.infer<typeof logTypeSchema>;
 
-/** csv, JSON Stream, JSON Stream + Timestamp, Apache combined (client logs only). */
-export const formatSchema = z.enum(['csv', 'json', 'json-ts', 'apache']);
+/** csv, JSON Stream, JSON Stream + Timestamp, Apache combined (client logs only), Parquet. */
+export const formatSchema = z.enum(['csv', 'json', 'json-ts', 'apache', 'parquet']);
 export type Format = z.infer<typeof formatSchema>;
 
+/** Compression of the whole object. Parquet compresses inside the file: its objects take `none`. */
 export const compressionSchema = z.enum(['gzip', 'zstd', 'none']);
 export type Compression = z.infer<typeof compressionSchema>;
+
+/** The codec of a Parquet file's pages (zstd by default; snappy for readers without zstd). */
+export const parquetCompressionSchema = z.enum(['zstd', 'snappy']);
+export type ParquetCompression = z.infer<typeof parquetCompressionSchema>;
+/** The codec of a new Parquet export's pages. */
+export const DEFAULT_PARQUET_COMPRESSION: ParquetCompression = 'zstd';
+
+/** Formats whose files compress themselves, so the object's `compression` must be `none`. */
+export function formatCompressesItself(format: Format): boolean {
+  return format === 'parquet';
+}
+
+/** The object compression an export gets when it names none: gzip, or none for Parquet. */
+export function defaultCompression(format: Format): Compression {
+  return formatCompressesItself(format) ? 'none' : 'gzip';
+}
 
 export const cadenceSchema = z.enum(['daily', 'hourly']);
 export type Cadence = z.infer<typeof cadenceSchema>;

@@ -15,6 +15,7 @@ const FORMAT_EXTENSIONS: Record<Format, string> = {
   json: 'jsonl',
   'json-ts': 'log',
   apache: 'log',
+  parquet: 'parquet',
 };
 
 const COMPRESSION_SUFFIXES: Record<Compression, string> = { gzip: '.gz', zstd: '.zst', none: '' };

@@ -2,7 +2,7 @@
 // interface. Workflows import only this (never the activities' code), so history stays small and
 // carries no log data and no secrets: IDs, counts, keys and checksums only.
 import { z } from 'zod';
-import type { Cadence, Compression, Format, IpHandling, LogType } from './export-options';
+import type { Cadence, Compression, Format, IpHandling, LogType, ParquetCompression } from './export-options';
 import { exportIdSchema } from './ids';
 import type { ObjectKeyLayout } from './object-keys';
 import type { ExportedObject, RunError, RunStatus } from './runs';
@@ -47,6 +47,8 @@ export interface ResolvedExport {
   logType: LogType;
   format: Format;
   compression: Compression;
+  /** Parquet's page codec; absent in histories recorded before Parquet (they hold no Parquet). */
+  parquetCompression?: ParquetCompression;
   cadence: Cadence;
   repositories: string[] | null;
   exclude: string[];

@@ -40,6 +40,7 @@ export interface ExportRow {
   /** Secret: read only by ExportRepository.ipHashKey, never mapped onto ExportConfig. */
   ip_hash_key: string | null;
   compression: string;
+  parquet_compression: string;
   cadence: string;
   notify_url: string | null;
   /** Secret: read only by ExportRepository.notifySecret. */
@@ -67,6 +68,7 @@ export function toExport(row: ExportRow): ExportConfig {
     exclude: JSON.parse(row.exclude) as ExportConfig['exclude'],
     ipHandling: row.ip_handling as ExportConfig['ipHandling'],
     compression: row.compression as ExportConfig['compression'],
+    parquetCompression: row.parquet_compression as ExportConfig['parquetCompression'],
     cadence: row.cadence as ExportConfig['cadence'],
     enabled: row.enabled === 1 || row.enabled === true,
     notifyUrl: row.notify_url,

@@ -28,6 +28,7 @@ const FORMAT_TITLES: Record<Format, string> = {
   json: 'JSON Stream',
   'json-ts': 'JSON Stream + Timestamp',
   apache: 'Apache combined log',
+  parquet: 'Parquet',
 };
 
 const APACHE_FIELDS: Record<string, string> = {

@@ -15,3 +15,4 @@ export { startPostgresForJest, stopPostgresForJest } from './jest/postgres-globa
 export * from './fault-proxy';
 export * from './trust-enforcing-sts';
 export * from './dev-signing-key';
+export * from './parquet-reader';

@@ -11,13 +11,17 @@ import {
   type Format,
   type IpHandling,
   type LogType,
+  type ParquetCompression,
+  DEFAULT_PARQUET_COMPRESSION,
   cadenceSchema,
   compressionSchema,
   describeZodError,
   fieldGroupSchema,
+  formatCompressesItself,
   formatSchema,
   ipHandlingSchema,
   logTypeSchema,
+  parquetCompressionSchema,
 } from '@log-exporter/schemas';
 import { type Html, html } from './html';
 
@@ -58,11 +62,16 @@ export const FORMAT_LABELS: Record<Format, string> = {
   json: 'JSON Stream',
   csv: 'CSV',
   apache: 'Apache (client logs only)',
+  parquet: 'Parquet (typed columns, compressed inside)',
 };
 export const COMPRESSION_LABELS: Record<Compression, string> = {
   gzip: 'gzip (.gz)',
   zstd: 'zstd (.zst)',
   none: 'none',
+};
+export const PARQUET_COMPRESSION_LABELS: Record<ParquetCompression, string> = {
+  zstd: 'zstd (smaller; DuckDB, Spark, Athena, pyarrow)',
+  snappy: 'snappy (for older readers)',
 };
 export const IP_HANDLING_LABELS: Record<IpHandling, string> = {
   keep: 'keep as stored',
@@ -108,7 +117,11 @@ export function exportInput(form: Form): Record<string, unknown> {
     // With the IP choice posted, it alone says whether IPs are dropped (see settleIpHandling).
     exclude: ipHandling ? many(form, 'exclude').filter((group) => group !== 'ip') : many(form, 'exclude'),
     ...(ipHandling ? { ipHandling } : {}),
-    compression: one(form, 'compression') || compressionSchema.options[0],
+    // Parquet compresses inside the file: the form offers no object compression for it.
+    compression: formatCompressesItself(one(form, 'format') as Format)
+      ? 'none'
+      : one(form, 'compression') || compressionSchema.options[0],
+    parquetCompression: one(form, 'parquetCompression') || DEFAULT_PARQUET_COMPRESSION,
     cadence: one(form, 'cadence') || cadenceSchema.options[0],
     notifyUrl: one(form, 'notifyUrl') || null,
   };
@@ -131,6 +144,7 @@ export function formOfExport(config: ExportConfig): Form {
     exclude: config.exclude.filter((group) => group !== 'ip'),
     ipHandling: config.ipHandling,
     compression: config.compression,
+    parquetCompression: config.parquetCompression,
     cadence: config.cadence,
     notifyUrl: config.notifyUrl ?? '',
     ...(config.enabled ? { enabled: '1' } : {}),
@@ -204,9 +218,12 @@ export function exportForm(options: ExportFormOptions): Html {
     <label for="${id('ipHandling')}">IP addresses</label>
     ${select(id('ipHandling'), 'ipHandling', ipHandlingSchema.options, IP_HANDLING_LABELS, one(values, 'ipHandling'))}
     ${errorFor(errors, 'ipHandling')}
-    <label for="${id('compression')}">Compression</label>
+    <label for="${id('compression')}">Compression (of the whole file; not used for Parquet)</label>
     ${select(id('compression'), 'compression', compressionSchema.options, COMPRESSION_LABELS, one(values, 'compression'))}
     ${errorFor(errors, 'compression')}
+    <label for="${id('parquetCompression')}">Parquet compression (inside the file)</label>
+    ${select(id('parquetCompression'), 'parquetCompression', parquetCompressionSchema.options, PARQUET_COMPRESSION_LABELS, one(values, 'parquetCompression') || DEFAULT_PARQUET_COMPRESSION)}
+    ${errorFor(errors, 'parquetCompression')}
     <label for="${id('cadence')}">Cadence</label>
     ${select(id('cadence'), 'cadence', cadenceSchema.options, CADENCE_LABELS, one(values, 'cadence'))}
     <label for="${id('notifyUrl')}"

@@ -224,4 +224,13 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
       CREATE INDEX notifications_by_export ON notifications (export_id, created_at);
     `,
   },
+  {
+    version: 7,
+    name: 'Parquet page codec per export',
+    sql: `
+      -- zstd | snappy: the codec inside Parquet files (their objects are not compressed again).
+      ALTER TABLE exports ADD COLUMN parquet_compression TEXT NOT NULL DEFAULT 'zstd'
+        CHECK (parquet_compression IN ('zstd', 'snappy'));
+    `,
+  },
 ];

@@ -16,6 +16,7 @@ function settingColumns(change: ExportChange): Record<string, unknown> {
   if (change.exclude !== undefined) columns.exclude = JSON.stringify(change.exclude);
   if (change.ipHandling !== undefined) columns.ip_handling = change.ipHandling;
   if (change.compression !== undefined) columns.compression = change.compression;
+  if (change.parquetCompression !== undefined) columns.parquet_compression = change.parquetCompression;
   if (change.cadence !== undefined) columns.cadence = change.cadence;
   if (change.enabled !== undefined) columns.enabled = change.enabled;
   if (change.notifyUrl !== undefined) columns.notify_url = change.notifyUrl;
