@@ -1,4 +1,4 @@
-// The files as a query engine sees them: two days of a CSV and a JSON export, run through Temporal
+// The files as a query engine sees them: two days of a CSV, a JSON and a Parquet export, run through Temporal
 // into moto, downloaded into a temporary directory with the bucket's key layout, and read by
 // DuckDB (Python's, from the project's venv: not our code) with Hive partitioning. Per-day counts
 // equal the manifests' totals, and the manifests (`_manifest_….json`, beside the data) are not
@@ -62,6 +62,7 @@ function duckdbDays(reader: string, glob: string): [string, number][] {
 it.each([
   ['csv', 'read_csv', '*.csv.gz'],
   ['json', 'read_json', '*.jsonl.gz'],
+  ['parquet', 'read_parquet', '*.parquet'],
 ] as [Format, string, string][])(
   '%s: DuckDB reads the dt= partitions, each day as many records as its manifest says',
   async (format, reader, files) => {
