@@ -8,7 +8,9 @@ import {
   type ExportChange,
   type ExportConfig,
   type NewExport,
+  defaultCompression,
   exportCombinationProblems,
+  formatCompressesItself,
   formatMicrosRfc3339,
   settleIpHandling,
 } from '@log-exporter/schemas';
@@ -138,7 +140,13 @@ export async function changeExport(
   }
   // `exclude: ["ip"]` and `ipHandling: "drop"` are one setting: a change to either moves both.
   const touchesIp = requested.exclude !== undefined || requested.ipHandling !== undefined;
-  const change = touchesIp ? { ...requested, ...settleIpHandling(current, requested) } : requested;
+  const settled = touchesIp ? { ...requested, ...settleIpHandling(current, requested) } : requested;
+  // A move to a format that compresses itself takes the object compression it needs, unless the
+  // change names one (which must then be `none`, see exportCombinationProblems).
+  const change =
+    settled.format !== undefined && settled.compression === undefined && formatCompressesItself(settled.format)
+      ? { ...settled, compression: defaultCompression(settled.format) }
+      : settled;
   const merged = { ...current, ...change };
   const problems = exportCombinationProblems(merged);
   if (problems.length > 0) {

@@ -28,6 +28,8 @@ export type PreviewSettings = Pick<
 
 export interface Preview {
   window: ExportWindow;
+  /** The export's format (the lines of a Parquet preview are JSON). */
+  format: ExportConfig['format'];
   /** Records in the whole window (the preview shows the first `records` of them). */
   windowRecords: number;
   records: number;
@@ -68,7 +70,9 @@ export async function previewLines(
     repositories: settings.repositories,
     window,
   };
-  const encoding = await exportEncoding(deps.store.exports, settings.id ?? null, settings);
+  // Parquet is binary: its preview shows each row as a JSON Stream line, the same columns and values.
+  const lineFormat = settings.format === 'parquet' ? 'json' : settings.format;
+  const encoding = await exportEncoding(deps.store.exports, settings.id ?? null, { ...settings, format: lineFormat });
   const first = await firstPage(
     windowPages(deps.store.logs, encoding, scope, { after: null, until: null }, limit),
     limit,
@@ -78,5 +82,11 @@ export async function previewLines(
     chunks.push(Buffer.from(chunk));
   const text = Buffer.concat(chunks).toString('utf8');
   const lines = text === '' ? [] : text.replace(/\n$/, '').split('\n');
-  return { window, windowRecords: await deps.store.logs.countInWindow(scope), records: first.length, lines };
+  return {
+    window,
+    format: settings.format,
+    windowRecords: await deps.store.logs.countInWindow(scope),
+    records: first.length,
+    lines,
+  };
 }

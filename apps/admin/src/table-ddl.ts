@@ -59,7 +59,10 @@ export function tableColumns(config: Pick<ExportConfig, 'logType' | 'format' | '
     ];
   if (config.format === 'parquet')
     // Typed in the file: timestamps are TIMESTAMP(MICROS, UTC), which Athena reads as timestamp.
-    return parquetColumns(config).map((c) => ({ name: c.name, type: c.type === 'timestamp' ? 'timestamp' : ATHENA_TYPES[c.type] }));
+    return parquetColumns(config).map((c) => ({
+      name: c.name,
+      type: c.type === 'timestamp' ? 'timestamp' : ATHENA_TYPES[c.type],
+    }));
   const docs = FIELD_DOCS[config.logType] as Record<string, { type: FieldType }>;
   const { fields } = createProjection(config.logType, config.format, config.exclude);
   return fields.map((name) => ({ name, type: ATHENA_TYPES[(docs[name] as { type: FieldType }).type] }));
@@ -126,7 +129,9 @@ function notes(config: Pick<ExportConfig, 'format' | 'id' | 'compression'>): str
   if (config.format === 'csv' || config.format === 'json')
     lines.push('-- Timestamps are RFC 3339 text: from_iso8601_timestamp(datetime) gives a timestamp.');
   if (config.format === 'parquet')
-    lines.push('-- Columns are typed in the files; timestamps are UTC, to the microsecond (Athena shows milliseconds).');
+    lines.push(
+      '-- Columns are typed in the files; timestamps are UTC, to the microsecond (Athena shows milliseconds).',
+    );
   if (config.compression === 'zstd') lines.push('-- Objects are zstd (.zst): Athena engine 3 reads them by extension.');
   return lines;
 }

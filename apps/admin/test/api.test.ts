@@ -316,6 +316,8 @@ describe('exports', () => {
     [{ logType: 'metrics' }, 'body.logType'],
     [{ exclude: ['secrets'] }, 'body.exclude.0'],
     [{ compression: 'brotli' }, 'body.compression'],
+    [{ format: 'parquet', compression: 'gzip' }, 'body.compression'],
+    [{ format: 'parquet', parquetCompression: 'lz4' }, 'body.parquetCompression'],
     [{ cadence: 'weekly' }, 'body.cadence'],
     [{ ipHandling: 'mask' }, 'body.ipHandling'],
     [{ ipHandling: 'hash', exclude: ['ip'] }, 'body.ipHandling'],
@@ -336,6 +338,24 @@ describe('exports', () => {
     });
     expect(response.statusCode).toBe(400);
     expect(fieldsOf(response)).toEqual([field]);
+  });
+
+  it('makes Parquet exports with no object compression (zstd pages, snappy on request), also on a change', async () => {
+    const created = await createExport({ destinationId, logType: 'audit', format: 'parquet', folder: 'audit-parquet' });
+    expect(created).toMatchObject({ format: 'parquet', compression: 'none', parquetCompression: 'zstd' });
+    const json = await createExport({ destinationId, logType: 'client', format: 'json', folder: 'to-parquet' });
+    expect(json).toMatchObject({ compression: 'gzip', parquetCompression: 'zstd' });
+    const moved = await admin.api('PATCH', `/api/exports/${json.id}`, {
+      format: 'parquet',
+      parquetCompression: 'snappy',
+    });
+    expect(moved.statusCode).toBe(200);
+    expect(moved.json()).toMatchObject({ format: 'parquet', compression: 'none', parquetCompression: 'snappy' });
+    const gzipped = await admin.api('PATCH', `/api/exports/${json.id}`, { compression: 'gzip' });
+    expect(fieldsOf(gzipped)).toEqual(['body.compression']);
+    expect(gzipped.json().error.message).toMatch(/compression must be "none", not "gzip"/);
+    const back = await admin.api('PATCH', `/api/exports/${json.id}`, { format: 'csv', compression: 'zstd' });
+    expect(back.json()).toMatchObject({ format: 'csv', compression: 'zstd' });
   });
 
   it('changes an export, refusing an invalid combination or an empty change', async () => {

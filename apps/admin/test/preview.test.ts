@@ -1,9 +1,19 @@
 // Preview through the API: for each format, the lines equal the start of the object the next run
-// writes for the same export and window (exclusions and repository scope applied), and a preview
-// writes nothing to the bucket. Real worker, Temporal dev server, moto and SQLite.
+// writes for the same export and window (exclusions and repository scope applied; a Parquet
+// export's rows as JSON lines, equal to the file's rows read by DuckDB), and a preview writes
+// nothing to the bucket. Real worker, Temporal dev server, moto and SQLite.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { type EmulatedCustomerAccount, type MotoServer, listKeys, readObject } from '@log-exporter/local-stack';
-import { previousWindow, windowContaining } from '@log-exporter/schemas';
+import {
+  type EmulatedCustomerAccount,
+  type MotoServer,
+  listKeys,
+  readObject,
+  readParquetWithDuckdb,
+} from '@log-exporter/local-stack';
+import { parseRfc3339Micros, previousWindow, windowContaining } from '@log-exporter/schemas';
 import { generateAuditLogs, generateClientLogs } from '@log-exporter/testing';
 import { startAdminWorker } from './admin-worker';
 import { type AdminHarness, createRoleFromHandOver, ingestLogs, startAdmin, startMoto } from './harness';
@@ -47,13 +57,18 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-async function runAndReadFirstObject(exportId: string): Promise<string[]> {
+/** Runs the window and returns the bytes of its first object. */
+async function runAndReadFirstObjectBytes(exportId: string): Promise<Buffer> {
   const started = await admin.api('POST', `/api/exports/${exportId}/runs`, { window: WINDOW.start });
   expect(started.statusCode).toBe(202);
   const [workflowId] = started.json().workflowIds as string[];
   await (await admin.deps.temporal.client()).workflow.getHandle(workflowId!).result();
   const [run] = (await admin.api('GET', `/api/exports/${exportId}/runs`)).json();
-  const body = gunzipSync(await readObject(account.s3, BUCKET, run.objects[0].key)).toString('utf8');
+  return readObject(account.s3, BUCKET, run.objects[0].key);
+}
+
+async function runAndReadFirstObject(exportId: string): Promise<string[]> {
+  const body = gunzipSync(await runAndReadFirstObjectBytes(exportId)).toString('utf8');
   return body.replace(/\n$/, '').split('\n');
 }
 
@@ -95,6 +110,41 @@ describe.each([
     }, 60_000);
   },
 );
+
+it("shows a Parquet export's first rows as JSON lines holding what the file then holds", async () => {
+  const created = await admin.api('POST', '/api/exports', {
+    destinationId,
+    logType: 'client',
+    format: 'parquet',
+    folder: 'client-parquet',
+    exclude: ['geo'],
+    ipHandling: 'hash',
+  });
+  expect(created.statusCode).toBe(201);
+  const exportId = created.json().id as string;
+  const preview = (
+    await admin.api('POST', `/api/exports/${exportId}/preview`, { window: WINDOW.start, limit: 5 })
+  ).json();
+  expect(preview.format).toBe('parquet');
+  const rows = (preview.lines as string[]).map((line) => JSON.parse(line) as Record<string, unknown>);
+  expect(rows).toHaveLength(5);
+
+  const dir = mkdtempSync(join(tmpdir(), 'preview-parquet-'));
+  writeFileSync(join(dir, 'part.parquet'), await runAndReadFirstObjectBytes(exportId));
+  const file = readParquetWithDuckdb(join(dir, 'part.parquet'));
+  rmSync(dir, { recursive: true, force: true });
+  expect(Object.keys(rows[0]!)).toEqual(file.columns.map((c) => c.name));
+  rows.forEach((row, i) => {
+    const written = file.rows[i]!;
+    for (const [name, value] of Object.entries(row)) {
+      const timestamp = name === 'datetime' || name === 'recorded';
+      expect([name, timestamp ? { micros: parseRfc3339Micros(value as string) } : value]).toEqual([
+        name,
+        written[name],
+      ]);
+    }
+  });
+}, 60_000);
 
 it('refuses a limit above 100 and a malformed window, naming the field', async () => {
   const created = (

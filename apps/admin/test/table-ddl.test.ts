@@ -1,9 +1,12 @@
 // The Athena / Glue table definitions: each format × log type equals its golden file
-// (UPDATE_GOLDEN=1 rewrites them after an intended change), and the columns of csv and json
-// tables are exactly the columns the export writes, read from the encoder's own output.
-import { readFileSync, writeFileSync } from 'node:fs';
+// (UPDATE_GOLDEN=1 rewrites them after an intended change), and the columns of csv, json and
+// parquet tables are exactly the columns the export writes, read from the encoder's own output
+// (Parquet's by DuckDB, with their types).
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRecordEncoder } from '@log-exporter/formats';
+import { createRecordEncoder, encodeToStream } from '@log-exporter/formats';
+import { readParquetWithDuckdb } from '@log-exporter/local-stack';
 import type { ExportConfig, FieldGroup, Format, LogType } from '@log-exporter/schemas';
 import { SEED_EXAMPLE_CLIENT_RECORD, generateAuditLogs } from '@log-exporter/testing';
 import { tableColumns, tableDdl, tableName } from '../src/table-ddl';
@@ -35,6 +38,12 @@ const CASES: [string, ReturnType<typeof config>][] = [
   ['audit-csv', config('audit', 'csv')],
   ['audit-json', config('audit', 'json')],
   ['audit-json-ts', config('audit', 'json-ts')],
+  ['client-parquet', config('client', 'parquet', { compression: 'none' })],
+  ['audit-parquet', config('audit', 'parquet', { compression: 'none' })],
+  [
+    'client-parquet-hourly-excluding-geo-ip',
+    config('client', 'parquet', { cadence: 'hourly', compression: 'none', exclude: ['geo', 'ip'] }),
+  ],
   [
     'client-json-hourly-zstd-excluding-geo-ip',
     config('client', 'json', { cadence: 'hourly', compression: 'zstd', exclude: ['geo', 'ip'] }),
@@ -82,6 +91,26 @@ describe.each([
       else if (type === 'double') expect(typeof value).toBe('number');
       else expect(typeof value).toBe('string');
     }
+  });
+
+  it('has, for parquet, the columns of the Parquet file the export writes, typed as DuckDB reads them', async () => {
+    const record = logType === 'client' ? SEED_EXAMPLE_CLIENT_RECORD : auditRecord();
+    const chunks: Buffer[] = [];
+    for await (const chunk of encodeToStream([[record]], { logType, format: 'parquet', exclude, compression: 'none' }))
+      chunks.push(Buffer.from(chunk as Buffer));
+    const dir = mkdtempSync(join(tmpdir(), 'ddl-parquet-'));
+    writeFileSync(join(dir, 'part.parquet'), Buffer.concat(chunks));
+    const read = readParquetWithDuckdb(join(dir, 'part.parquet'));
+    rmSync(dir, { recursive: true, force: true });
+    const athenaOf: Record<string, string> = {
+      'TIMESTAMP WITH TIME ZONE': 'timestamp',
+      BIGINT: 'bigint',
+      DOUBLE: 'double',
+      VARCHAR: 'string',
+    };
+    expect(tableColumns(config(logType, 'parquet', { exclude }))).toEqual(
+      read.columns.map((c) => ({ name: c.name, type: athenaOf[c.type] })),
+    );
   });
 });
 

@@ -1,14 +1,17 @@
 // IP handling through the real export path (Temporal, moto, SQLite): exports with `truncate` and
-// with `hash` in every format, read back by parsing the objects in the bucket. Truncation is
+// with `hash` in every format, read back by parsing the objects in the bucket (Parquet by DuckDB). Truncation is
 // checked with Node's BlockList (its own address parser); pseudonyms with an HMAC computed here
 // from the export's key, and across two exports of the same records. One database is enough:
 // the rewrite happens in the worker, after either database has returned the records (the store
 // tests cover the key on both).
 import { createHmac } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { BlockList, isIPv4 } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { runExportWindow } from '@log-exporter/client';
-import { type MotoServer, readObject } from '@log-exporter/local-stack';
+import { type MotoServer, readObject, readParquetWithDuckdb } from '@log-exporter/local-stack';
 import type { Destination, ExportWindow, Format, IpHandling, LogType } from '@log-exporter/schemas';
 import { generateAuditLogs, generateClientLogs } from '@log-exporter/testing';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -26,11 +29,19 @@ const WINDOW: ExportWindow = { start: '2026-11-18T00:00:00Z', end: '2026-11-19T0
 const BUCKET = 'acme-ip-handling';
 const IP_FIELD: Record<LogType, string> = { client: 'ip_address', audit: 'actor_ip_address' };
 
-/** The IP field of each line, in order, read with the format's own reader. */
-function ipValues(format: Format, logType: LogType, text: string): (string | null)[] {
+/** The IP field of each record, in order, read with the format's own reader (DuckDB for Parquet). */
+function ipValues(format: Format, logType: LogType, bytes: Buffer): (string | null)[] {
   const field = IP_FIELD[logType];
+  const text = bytes.toString('utf8');
   const lines = text.trimEnd().split('\n');
   switch (format) {
+    case 'parquet': {
+      const path = join(mkdtempSync(join(tmpdir(), 'ip-parquet-')), 'part.parquet');
+      writeFileSync(path, bytes);
+      const back = readParquetWithDuckdb(path);
+      rmSync(dirname(path), { recursive: true, force: true });
+      return back.rows.map((row) => (row[field] as string | null) ?? null);
+    }
     case 'csv':
       return (parseCsv(text, { columns: true }) as Record<string, string>[]).map((row) => row[field] || null);
     case 'json':
@@ -101,8 +112,8 @@ describe('IP handling in every format', () => {
       taskQueue: worker.taskQueue,
     });
     expect(result.objects).toHaveLength(1);
-    const text = (await readObject(s3, BUCKET, result.objects[0]!.key)).toString('utf8');
-    return { id: config.id, ips: ipValues(format, logType, text) };
+    const bytes = await readObject(s3, BUCKET, result.objects[0]!.key);
+    return { id: config.id, ips: ipValues(format, logType, bytes) };
   }
 
   const cases: [LogType, Format][] = [
@@ -113,6 +124,8 @@ describe('IP handling in every format', () => {
     ['audit', 'csv'],
     ['audit', 'json'],
     ['audit', 'json-ts'],
+    ['client', 'parquet'],
+    ['audit', 'parquet'],
   ];
 
   it.each(cases)('%s logs as %s: truncate keeps the /24 or /48 network and nothing more', async (logType, format) => {

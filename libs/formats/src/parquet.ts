@@ -56,7 +56,10 @@ const PARQUET_TYPES: Record<FieldType, { element: Omit<SchemaElement, 'name'>; t
   },
   integer: { element: { type: 'INT64' }, text: 'INT64' },
   number: { element: { type: 'DOUBLE' }, text: 'DOUBLE' },
-  string: { element: { type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } }, text: 'BYTE_ARRAY STRING' },
+  string: {
+    element: { type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } },
+    text: 'BYTE_ARRAY STRING',
+  },
 };
 
 const FIELD_DOCS = { client: fieldDocs(clientLogRecordSchema.shape), audit: fieldDocs(auditLogRecordSchema.shape) };
@@ -126,13 +129,11 @@ export async function* encodeParquet(
   const convert = columns.map(converter);
   const schema: SchemaElement[] = [
     { name: 'schema', num_children: columns.length },
-    ...columns.map(
-      (c): SchemaElement => ({
-        name: c.name,
-        ...PARQUET_TYPES[c.type].element,
-        repetition_type: c.nullable ? 'OPTIONAL' : 'REQUIRED',
-      }),
-    ),
+    ...columns.map((c): SchemaElement => ({
+      name: c.name,
+      ...PARQUET_TYPES[c.type].element,
+      repetition_type: c.nullable ? 'OPTIONAL' : 'REQUIRED',
+    })),
   ];
   const out: ByteWriter & { flush?: () => void } = new ByteWriter(1024 * 1024);
   let written: Buffer[] = [];

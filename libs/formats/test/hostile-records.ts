@@ -69,4 +69,3 @@ export const clientRecord: fc.Arbitrary<ClientLogRecord> = fc
     bytes: fc.nat(),
   })
   .map((values) => ({ ...SEED_EXAMPLE_CLIENT_RECORD, ...values }));
-

@@ -74,7 +74,8 @@ describe('Parquet files, read back by DuckDB', () => {
     expect(back.rows).toHaveLength(records.length);
     back.rows.forEach((row, i) => {
       const record = records[i] as unknown as LogRecord;
-      for (const column of columns) expect([column.name, row[column.name]]).toEqual([column.name, expected(record[column.name], column.type)]);
+      for (const column of columns)
+        expect([column.name, row[column.name]]).toEqual([column.name, expected(record[column.name], column.type)]);
     });
     // The sample holds what makes formats break: nulls, empty strings, line breaks, astral characters.
     const values = back.rows.flatMap((row) => Object.values(row));
@@ -136,9 +137,9 @@ describe('Parquet files, read back by DuckDB', () => {
   });
 
   it.each(['gzip', 'zstd'] as Compression[])('refuses to compress a Parquet file again with %s', (compression) => {
-    expect(() =>
-      encodeToStream([], { logType: 'client', format: 'parquet', exclude: [], compression }),
-    ).toThrow(`Parquet files are not compressed again: compression "${compression}"`);
+    expect(() => encodeToStream([], { logType: 'client', format: 'parquet', exclude: [], compression })).toThrow(
+      `Parquet files are not compressed again: compression "${compression}"`,
+    );
   });
 
   it('names the field and value of a record it cannot type', async () => {

@@ -261,7 +261,7 @@ export function exportRoutes(deps: AdminDeps) {
       method: 'POST',
       path: '/api/exports/:id/preview',
       summary:
-        'The first lines of a window exactly as the export writes them (format, exclusions, scope), uncompressed; writes nothing',
+        'The first lines of a window exactly as the export writes them (format, exclusions, scope), uncompressed; writes nothing. Parquet rows are shown as JSON lines of their columns',
       tag: 'runs',
       access: 'organization',
       params: exportParams,
@@ -277,7 +277,7 @@ export function exportRoutes(deps: AdminDeps) {
       handler: async ({ params, body, request }) => {
         const config = await load(request, params.id);
         const preview = await previewLines(deps, config, previewWindow(config.cadence, body.window), body.limit);
-        return { status: 200, body: { ...preview, format: config.format } };
+        return { status: 200, body: preview };
       },
     }),
     defineRoute({

@@ -107,7 +107,7 @@ export const previewResponseSchema = z.object({
   format: formatSchema,
   windowRecords: z.number().int().min(0),
   records: z.number().int().min(0),
-  /** Each line as written, without its newline (CSV: the header first). */
+  /** Each line as written, without its newline (CSV: the header first; Parquet: each row as a JSON line). */
   lines: z.array(z.string()),
 });
 

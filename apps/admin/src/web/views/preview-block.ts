@@ -7,6 +7,7 @@ export function previewBlock(preview: Preview): Html {
     <p>
       The first ${preview.records} of ${preview.windowRecords} record(s) of the window starting ${preview.window.start},
       exactly as the export writes them (uncompressed here); nothing was written to the bucket.
+      ${preview.format === 'parquet' ? 'Parquet is binary: each row is shown as a JSON line of its columns.' : ''}
     </p>
     <pre id="preview-lines">${preview.lines.length ? preview.lines.join('\n') : '(no records in this window)'}</pre>
   </section>`;
