@@ -3,7 +3,7 @@
 // {"records", "format", "compression", "workers", "recordsPerSec", "peakRssMb", "baselineRecordsPerSec", "ratio"}.
 // --matrix runs every format × compression (1 run each unless --runs) and ends with
 // {"records", "matrix": [...one object as above per pair, with bytes], "gzipFloor": {...per format}}.
-import { compressionSchema, formatSchema } from '@log-exporter/schemas';
+import { compressionSchema, defaultCompression, formatCompressesItself, formatSchema } from '@log-exporter/schemas';
 import { type ExportBenchResult, benchExport } from './bench-export';
 import { parseRecordsFlag } from './measure';
 
@@ -63,7 +63,10 @@ async function main(): Promise<void> {
     const gzipFloor: Record<string, { gzipSeconds: number; oursGzipSeconds: number; oursOverFloor: number }> = {};
     for (const format of formatSchema.options) {
       let floorSeconds: number | null = null;
-      for (const compression of ['none', 'gzip', 'zstd'] as const) {
+      // Parquet compresses inside the file: its objects take compression none only.
+      for (const compression of formatCompressesItself(format)
+        ? (['none'] as const)
+        : (['none', 'gzip', 'zstd'] as const)) {
         progress(`\n${format} + ${compression}`);
         const result = await bench(format, compression);
         rows.push(summaryJson(result, format, compression, workers));
@@ -97,7 +100,12 @@ async function main(): Promise<void> {
   }
 
   const format = flag(argv, '--format', enumFlag(formatSchema.options, '--format'), 'json-ts');
-  const compression = flag(argv, '--compression', enumFlag(compressionSchema.options, '--compression'), 'gzip');
+  const compression = flag(
+    argv,
+    '--compression',
+    enumFlag(compressionSchema.options, '--compression'),
+    defaultCompression(format),
+  );
   const result = await bench(format, compression);
   const perSec = (bytes: number, rate: number) => (bytes / 1_048_576 / (result.records / rate)).toFixed(1);
   out('');

@@ -4,6 +4,7 @@
 // its worker's peak RSS read from the kernel; then, on the same data and the same moto bucket, the
 // pipeline an engineer would script instead:
 //   sqlite3 -json <db> "<the same query>" | gzip -6 | aws s3 cp - s3://…   (zstd -3 for zstd, cat for none)
+// (for Parquet: sqlite3 -json | DuckDB's COPY … (FORMAT parquet, COMPRESSION zstd) | aws s3 cp -)
 // Medians of several runs of each, measured side by side in one invocation.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { generateExternalId, permissionPolicy, trustPolicy } from '@log-exporter
 import { runExportWindow } from '@log-exporter/client';
 import {
   DATA_DIR,
+  VENV_PYTHON,
   EMULATED_EXPORTER_ACCOUNT_ID,
   EMULATOR_DUMMY_CREDENTIALS,
   type LocalStack,
@@ -97,6 +99,21 @@ function runBaseline(command: string, env: NodeJS.ProcessEnv): Promise<number> {
   });
 }
 
+/** The Parquet baseline's converter: DuckDB reads the JSON array on stdin, writes Parquet to stdout. */
+function writeParquetBaselineScript(): string {
+  const path = join(DATA_DIR, 'bench', 'json-to-parquet.py');
+  mkdirSync(join(DATA_DIR, 'bench'), { recursive: true });
+  writeFileSync(
+    path,
+    [
+      'import duckdb',
+      `duckdb.sql("COPY (SELECT * FROM read_json('/dev/stdin')) TO '/dev/stdout' (FORMAT parquet, COMPRESSION zstd)")`,
+      '',
+    ].join('\n'),
+  );
+  return path;
+}
+
 export async function benchExport(options: {
   records: number;
   runs?: number;
@@ -121,9 +138,16 @@ export async function benchExport(options: {
   const format = options.format ?? 'json-ts';
   const baselineReader = format === 'csv' ? '-csv -header' : '-json';
   const tools = ensureBaselineTools(print);
-  // The baseline compresses as the shell would, at the level ours uses.
-  const baselineCompressor = { gzip: 'gzip -6', zstd: `${tools.zstd} -3 -q`, none: 'cat' }[compression];
-  const baselineLabel = { gzip: 'gzip -6', zstd: 'zstd -3', none: 'no compression' }[compression];
+  // The baseline compresses as the shell would, at the level ours uses; for Parquet, DuckDB
+  // (the project venv's) turns the JSON into a zstd Parquet file, as an engineer would script it.
+  const baselineCompressor =
+    format === 'parquet'
+      ? `${VENV_PYTHON} ${writeParquetBaselineScript()}`
+      : { gzip: 'gzip -6', zstd: `${tools.zstd} -3 -q`, none: 'cat' }[compression];
+  const baselineLabel =
+    format === 'parquet'
+      ? 'duckdb COPY … (FORMAT parquet, COMPRESSION zstd)'
+      : { gzip: 'gzip -6', zstd: 'zstd -3', none: 'no compression' }[compression];
   const storePath = await prepareStore(options.records, print);
   const workerMain = buildWorker(print);
 
@@ -269,7 +293,7 @@ export async function benchExport(options: {
 
     // The machine's floor: `gzip -6` alone on the uncompressed bytes ours wrote (compression none).
     let gzipFloorSeconds: number | null = null;
-    if (compression === 'none' && lastKey) {
+    if (compression === 'none' && lastKey && format !== 'parquet') {
       const plain = join(DATA_DIR, 'bench', 'floor-input');
       execFileSync(
         tools.aws,

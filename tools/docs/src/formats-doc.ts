@@ -17,6 +17,10 @@ import {
 import {
   createIpPseudonymizer,
   createRecordEncoder,
+  PARQUET_ROW_GROUP_ROWS,
+  PARQUET_ROW_GROUP_TEXT_BYTES,
+  ZSTD_LEVEL,
+  allParquetColumns,
   eventTimeField,
   type LogRecord,
   truncateIp,
@@ -103,6 +107,46 @@ ${example.line(SEED_EXAMPLE_CLIENT_RECORD)}
 \`\`\``;
 }
 
+/** The Parquet section: the columns of each log type as written, from the encoder's own schema. */
+function parquetSection(): string {
+  const table = (logType: LogType) =>
+    [
+      '| column | Parquet type | nulls |',
+      '|---|---|---|',
+      ...allParquetColumns(logType).map(
+        (c) => `| \`${c.name}\` | \`${c.parquetType}\` | ${c.nullable ? 'may be null' : 'never null'} |`,
+      ),
+    ].join('\n');
+  return `## ${FORMAT_TITLES.parquet} (\`parquet\`)
+
+For analytical engines (Athena, Glue, Spark, BigQuery, DuckDB, pandas/pyarrow): one Parquet file
+per part, typed columns in the order of the field reference below, the same fields as JSON
+Stream (exclusions remove their columns; repository scope and IP handling apply as in every other
+format).
+
+- Timestamps are \`TIMESTAMP(MICROS, UTC)\` (\`INT64\`, adjusted to UTC): \`datetime\` to the
+  second, \`recorded\` and \`event_at\` to the microsecond. Integers are \`INT64\`,
+  \`time_taken\` is \`DOUBLE\`, text is UTF-8 \`STRING\`. Absent values are Parquet nulls; an
+  empty string stays an empty string.
+- Pages are compressed inside the file: zstd (level ${ZSTD_LEVEL}) by default, or snappy with
+  \`parquetCompression: "snappy"\` for readers without zstd. The object is not compressed again:
+  a Parquet export's \`compression\` is \`none\` (it is set so when you leave it out, and any other
+  value is refused).
+- Row groups hold up to ${PARQUET_ROW_GROUP_ROWS.toLocaleString('en-US')} rows (fewer when their
+  text passes ${PARQUET_ROW_GROUP_TEXT_BYTES / 1024 / 1024} MiB), each column chunk with min/max
+  statistics, so engines skip row groups outside a time range.
+- Stored as \`application/vnd.apache.parquet\`. A preview (\`POST /api/exports/:id/preview\`)
+  shows each row as a JSON Stream line of the same columns.
+
+Client logs:
+
+${table('client')}
+
+Audit logs:
+
+${table('audit')}`;
+}
+
 function groupOf(field: string): string {
   const groups = (Object.entries(FIELD_GROUP_FIELDS) as [FieldGroup, readonly string[]][])
     .filter(([, fields]) => fields.includes(field))
@@ -121,7 +165,7 @@ function fieldTable(logType: LogType): string {
     const doc = docs[field]!;
     const formats = [
       logType === 'audit' || (CLIENT_LOG_CSV_FIELDS as readonly string[]).includes(field) ? 'CSV' : null,
-      'JSON',
+      'JSON, Parquet',
       logType === 'client' && APACHE_FIELDS[field] ? `Apache ${APACHE_FIELDS[field]}` : null,
     ].filter(Boolean);
     const type = doc.type === 'timestamp' ? 'timestamp (RFC 3339, UTC)' : doc.type;
@@ -150,9 +194,10 @@ bucket, one window (a UTC day, or an hour) at a time. This page shows exactly wh
 - After all parts, \`_manifest_<exportId>_<stamp>.json\` is written beside them: every object with its
   record count, byte size and SHA-256, the window, the format and totals. **Its presence means the
   window is complete**; a window without records still gets one (with no objects).
-- Files are UTF-8 with LF line ends, one record per line (CSV: a header line first; a quoted CSV value
-  may itself contain line breaks).
-- Compression: gzip (default), zstd or none. Compressed files are stored as such
+- Text files are UTF-8 with LF line ends, one record per line (CSV: a header line first; a quoted CSV
+  value may itself contain line breaks). Parquet files are binary, typed columns (see below).
+- Compression: gzip (default), zstd or none; Parquet files compress their own pages (zstd, or snappy
+  on request) and are stored with compression \`none\`. Compressed files are stored as such
   (\`application/gzip\`, \`application/zstd\`), so what you download is exactly what the manifest's
   SHA-256 describes.
   - gzip: one gzip member, about the size \`gzip -6\` makes of the same text (within 2%);
@@ -174,6 +219,7 @@ ${(['csv', 'json', 'json-ts', 'apache'] as const)
       `| ${FORMAT_TITLES[f]} (\`${f}\`) | \`.${fileExtension(f, 'none')}\` | \`.${fileExtension(f, 'gzip')}\` | \`.${fileExtension(f, 'zstd')}\` |`,
   )
   .join('\n')}
+| ${FORMAT_TITLES.parquet} (\`parquet\`) | \`.${fileExtension('parquet', 'none')}\` | — (compressed inside) | — (compressed inside) |
 
 ## Values
 
@@ -256,6 +302,8 @@ ${example('client', 'apache')}
 - \`-\` means absent. A value that is literally \`-\` is written \`\\x2d\`. An empty value is \`""\`
   inside quotes; outside quotes it is written \`-\`, like an absent one.`);
 
+  sections.push(parquetSection());
+
   sections.push(`## Including and excluding fields
 
 An export can leave out groups of fields. An excluded field is absent: no JSON key, no CSV column,
@@ -307,6 +355,9 @@ Timestamps are RFC 3339 text: \`from_iso8601_timestamp(datetime)\` makes them ti
 columns choose JSON Stream (\`json\`): JSON Stream + Timestamp lines are not JSON, so their table has
 the timestamp and the JSON text as two columns (\`json_extract_scalar(record, '$.status')\`).
 
+For Parquet exports the statement is \`STORED AS PARQUET\` with typed columns (\`timestamp\`,
+\`bigint\`, \`double\`, \`string\`): no SerDe and no timestamp parsing.
+
 **DuckDB**, straight from the bucket (\`INSTALL httpfs; LOAD httpfs;\` and your AWS credentials) or
 from a downloaded copy with the same layout:
 
@@ -316,6 +367,10 @@ SELECT count(*) FROM read_csv('s3://acmecorp-logs/cloudsmith-logs/client-logs/dt
 -- every day of a JSON Stream export, the day read from the folder name
 SELECT dt, count(*) FROM read_json('s3://acmecorp-logs/cloudsmith-logs/client-logs/*/*.jsonl.gz',
   hive_partitioning = true) GROUP BY dt ORDER BY dt;
+-- one day of a Parquet export, typed: no parsing
+SELECT date_trunc('hour', recorded) AS hour, sum(bytes) AS bytes
+FROM read_parquet('s3://acmecorp-logs/cloudsmith-logs/client-logs/dt=2026-11-25/*.parquet')
+GROUP BY hour ORDER BY hour;
 \`\`\``);
 
   sections.push(`## The manifest
