@@ -13,14 +13,7 @@ module.exports = {
         sourceMaps: 'inline',
       },
     ],
-    '/node_modules/hyparquet(-writer)?/.+\\.js$': [
-      '@swc/jest',
-      { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
-    ],
   },
-  // hyparquet and hyparquet-writer are ES modules only: swc turns them into CommonJS for Jest
-  // (Node itself loads them as they are).
-  transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   reporters: ['default', path.join(__dirname, 'tools/jest/summary-reporter.js')],
 };
