@@ -2,16 +2,13 @@
 // writes for the same export and window (exclusions and repository scope applied; a Parquet
 // export's rows as JSON lines, equal to the file's rows read by DuckDB), and a preview writes
 // nothing to the bucket. Real worker, Temporal dev server, moto and SQLite.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
   type EmulatedCustomerAccount,
   type MotoServer,
   listKeys,
   readObject,
-  readParquetWithDuckdb,
+  readParquetBytesWithDuckdb,
 } from '@log-exporter/local-stack';
 import { parseRfc3339Micros, previousWindow, windowContaining } from '@log-exporter/schemas';
 import { generateAuditLogs, generateClientLogs } from '@log-exporter/testing';
@@ -129,10 +126,7 @@ it("shows a Parquet export's first rows as JSON lines holding what the file then
   const rows = (preview.lines as string[]).map((line) => JSON.parse(line) as Record<string, unknown>);
   expect(rows).toHaveLength(5);
 
-  const dir = mkdtempSync(join(tmpdir(), 'preview-parquet-'));
-  writeFileSync(join(dir, 'part.parquet'), await runAndReadFirstObjectBytes(exportId));
-  const file = readParquetWithDuckdb(join(dir, 'part.parquet'));
-  rmSync(dir, { recursive: true, force: true });
+  const file = readParquetBytesWithDuckdb(await runAndReadFirstObjectBytes(exportId));
   expect(Object.keys(rows[0]!)).toEqual(file.columns.map((c) => c.name));
   rows.forEach((row, i) => {
     const written = file.rows[i]!;

@@ -2,11 +2,10 @@
 // (UPDATE_GOLDEN=1 rewrites them after an intended change), and the columns of csv, json and
 // parquet tables are exactly the columns the export writes, read from the encoder's own output
 // (Parquet's by DuckDB, with their types).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRecordEncoder, encodeToStream } from '@log-exporter/formats';
-import { readParquetWithDuckdb } from '@log-exporter/local-stack';
+import { readParquetBytesWithDuckdb } from '@log-exporter/local-stack';
 import type { ExportConfig, FieldGroup, Format, LogType } from '@log-exporter/schemas';
 import { SEED_EXAMPLE_CLIENT_RECORD, generateAuditLogs } from '@log-exporter/testing';
 import { tableColumns, tableDdl, tableName } from '../src/table-ddl';
@@ -98,10 +97,7 @@ describe.each([
     const chunks: Buffer[] = [];
     for await (const chunk of encodeToStream([[record]], { logType, format: 'parquet', exclude, compression: 'none' }))
       chunks.push(Buffer.from(chunk as Buffer));
-    const dir = mkdtempSync(join(tmpdir(), 'ddl-parquet-'));
-    writeFileSync(join(dir, 'part.parquet'), Buffer.concat(chunks));
-    const read = readParquetWithDuckdb(join(dir, 'part.parquet'));
-    rmSync(dir, { recursive: true, force: true });
+    const read = readParquetBytesWithDuckdb(Buffer.concat(chunks));
     const athenaOf: Record<string, string> = {
       'TIMESTAMP WITH TIME ZONE': 'timestamp',
       BIGINT: 'bigint',

@@ -5,13 +5,10 @@
 // the rewrite happens in the worker, after either database has returned the records (the store
 // tests cover the key on both).
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { BlockList, isIPv4 } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { runExportWindow } from '@log-exporter/client';
-import { type MotoServer, readObject, readParquetWithDuckdb } from '@log-exporter/local-stack';
+import { type MotoServer, readObject, readParquetBytesWithDuckdb } from '@log-exporter/local-stack';
 import type { Destination, ExportWindow, Format, IpHandling, LogType } from '@log-exporter/schemas';
 import { generateAuditLogs, generateClientLogs } from '@log-exporter/testing';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -35,13 +32,8 @@ function ipValues(format: Format, logType: LogType, bytes: Buffer): (string | nu
   const text = bytes.toString('utf8');
   const lines = text.trimEnd().split('\n');
   switch (format) {
-    case 'parquet': {
-      const path = join(mkdtempSync(join(tmpdir(), 'ip-parquet-')), 'part.parquet');
-      writeFileSync(path, bytes);
-      const back = readParquetWithDuckdb(path);
-      rmSync(dirname(path), { recursive: true, force: true });
-      return back.rows.map((row) => (row[field] as string | null) ?? null);
-    }
+    case 'parquet':
+      return readParquetBytesWithDuckdb(bytes).rows.map((row) => (row[field] as string | null) ?? null);
     case 'csv':
       return (parseCsv(text, { columns: true }) as Record<string, string>[]).map((row) => row[field] || null);
     case 'json':

@@ -5,12 +5,14 @@
 // astral characters, 8 KB values) and nulls included. Exclusions remove their columns; the
 // manifest lists the Parquet objects with their SHA-256 like any other.
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { runExportWindow } from '@log-exporter/client';
-import { type MotoServer, type ParquetReadBack, readObject, readParquetWithDuckdb } from '@log-exporter/local-stack';
+import {
+  type MotoServer,
+  type ParquetReadBack,
+  readObject,
+  readParquetBytesWithDuckdb,
+} from '@log-exporter/local-stack';
 import {
   type AuditLogRecord,
   type ClientLogRecord,
@@ -68,7 +70,6 @@ let db: TestStore;
 let worker: TestWorker;
 let destination: Destination;
 let s3: S3Client;
-let dir: string;
 const stored: { client: ClientLogRecord[]; audit: AuditLogRecord[] } = { client: [], audit: [] };
 
 beforeAll(async () => {
@@ -92,11 +93,9 @@ beforeAll(async () => {
     destination,
     account: { s3 },
   } = await onboardCustomer(db.store, moto, { organization: 'acme', bucket: BUCKET }));
-  dir = mkdtempSync(join(tmpdir(), 'parquet-export-'));
 });
 
 afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
   await worker?.stop();
   await db?.close();
   await moto?.stop();
@@ -124,9 +123,7 @@ async function exportParquet(input: Omit<CreateExportInput, 'destinationId' | 'f
     expect(bytes.length).toBe(object.bytes);
     const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: object.key }));
     expect(head.ContentType).toBe('application/vnd.apache.parquet');
-    const path = join(dir, object.key.replace(/\//g, '_'));
-    writeFileSync(path, bytes);
-    const back = readParquetWithDuckdb(path);
+    const back = readParquetBytesWithDuckdb(bytes);
     expect(back.rows).toHaveLength(object.records);
     files.push(back);
   }

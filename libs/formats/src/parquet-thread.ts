@@ -129,7 +129,9 @@ export class ParquetThread {
   private failure: Error | null = null;
 
   constructor(settings: Omit<ThreadSettings, 'library'>) {
-    this.worker = new Worker(`(${encodingThread.toString()})()`, {
+    // tsx (esbuild with keepNames) wraps functions in a `__name` helper of the module's own: the
+    // thread's copy of the source gets a stand-in.
+    this.worker = new Worker(`const __name = (target) => target;\n(${encodingThread.toString()})()`, {
       eval: true,
       workerData: { ...settings, library: require.resolve('hyparquet-writer') } satisfies ThreadSettings,
       resourceLimits: { maxOldGenerationSizeMb: PARQUET_THREAD_HEAP_MB, maxYoungGenerationSizeMb: 8 },

@@ -51,12 +51,14 @@ export async function benchManyExports(options: {
   const moto = stack.moto!;
   let connection: Connection | undefined;
   try {
+    // One role for every organisation, so one External ID for all of them: the local stack's STS
+    // enforces the role's trust policy, which names one. (Each real destination has its own.)
+    const externalId = generateExternalId();
     const account = await createCustomerAccount(moto.endpoint, {
       accountId: '525252525252',
       bucket: BUCKET,
       roleName: 'BenchWriter',
-      // moto does not check External IDs (temporal-notes.md); every destination has its own anyway
-      trustPolicy: trustPolicy({ exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID, externalId: generateExternalId() }),
+      trustPolicy: trustPolicy({ exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID, externalId }),
       permissionPolicy: permissionPolicy({ bucket: BUCKET, prefix: '' }),
     });
 
@@ -72,7 +74,7 @@ export async function benchManyExports(options: {
         region: 'us-east-1',
         prefix: organization,
         roleName: 'BenchWriter',
-        externalId: generateExternalId(),
+        externalId,
       });
       const config = await store.exports.create(
         createExportInputSchema.parse({

@@ -1,6 +1,9 @@
 // Reads a Parquet file back with DuckDB (Python's, from the project's venv): a reader that is not
 // our code, for tests that compare what we wrote with what we meant to write.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { VENV_PYTHON } from './paths';
 
 export interface ParquetReadBack {
@@ -37,4 +40,15 @@ print(json.dumps({
 export function readParquetWithDuckdb(path: string): ParquetReadBack {
   const out = execFileSync(VENV_PYTHON, ['-c', SCRIPT, path], { encoding: 'utf8', maxBuffer: 1024 * 1024 * 1024 });
   return JSON.parse(out) as ParquetReadBack;
+}
+
+/** The same for a file's bytes (written to a temporary file, removed afterwards). */
+export function readParquetBytesWithDuckdb(bytes: Uint8Array): ParquetReadBack {
+  const dir = mkdtempSync(join(tmpdir(), 'parquet-read-'));
+  try {
+    writeFileSync(join(dir, 'file.parquet'), bytes);
+    return readParquetWithDuckdb(join(dir, 'file.parquet'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
