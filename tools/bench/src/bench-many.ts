@@ -51,14 +51,20 @@ export async function benchManyExports(options: {
   const moto = stack.moto!;
   let connection: Connection | undefined;
   try {
-    // One role for every organisation, so one External ID for all of them: the local stack's STS
-    // enforces the role's trust policy, which names one. (Each real destination has its own.)
-    const externalId = generateExternalId();
+    // One role for every organisation, each with its own External ID (as the store requires): the
+    // role's trust policy lists them all, as the local stack's STS checks it (IAM takes a list of
+    // values in a condition and matches any of them).
+    const externalIds = Array.from({ length: count }, () => generateExternalId());
+    const [statement] = trustPolicy({ exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID, externalId: '' }).Statement;
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [{ ...statement, Condition: { StringEquals: { 'sts:ExternalId': externalIds } } }],
+    };
     const account = await createCustomerAccount(moto.endpoint, {
       accountId: '525252525252',
       bucket: BUCKET,
       roleName: 'BenchWriter',
-      trustPolicy: trustPolicy({ exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID, externalId }),
+      trustPolicy: policy,
       permissionPolicy: permissionPolicy({ bucket: BUCKET, prefix: '' }),
     });
 
@@ -74,7 +80,7 @@ export async function benchManyExports(options: {
         region: 'us-east-1',
         prefix: organization,
         roleName: 'BenchWriter',
-        externalId,
+        externalId: externalIds[i] as string,
       });
       const config = await store.exports.create(
         createExportInputSchema.parse({
