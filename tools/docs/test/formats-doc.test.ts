@@ -23,7 +23,17 @@ describe('docs/formats.md', () => {
       expect(rendered).toMatch(new RegExp(`^\\| \`${field}\` \\| `, 'm'));
     }
     expect(rendered).toMatch(
-      /^\| `ip_address` \| string, may be null \| IP address of the client\. \| `ip` \| CSV, JSON, Apache %h \|$/m,
+      /^\| `ip_address` \| string, may be null \| IP address of the client\. \| `ip` \| CSV, JSON, Parquet, Apache %h \|$/m,
+    );
+  });
+
+  it("gives the Parquet schema of each log type, typed, from the encoder's own columns", () => {
+    expect(rendered).toMatch(/^\| `recorded` \| `INT64 TIMESTAMP\(MICROS, UTC\)` \| never null \|$/m);
+    expect(rendered).toMatch(/^\| `eula_number` \| `INT64` \| may be null \|$/m);
+    expect(rendered).toMatch(/^\| `time_taken` \| `DOUBLE` \| may be null \|$/m);
+    expect(rendered).toMatch(/^\| `event_at` \| `INT64 TIMESTAMP\(MICROS, UTC\)` \| never null \|$/m);
+    expect(rendered).toContain(
+      "FROM read_parquet('s3://acmecorp-logs/cloudsmith-logs/client-logs/dt=2026-11-25/*.parquet')",
     );
   });
 });
