@@ -23,6 +23,9 @@ const ATHENA_TYPES: Record<FieldType, string> = {
   number: 'double',
 };
 
+/** For Parquet tables: the files' timestamps are TIMESTAMP(MICROS, UTC), which Athena reads as timestamp. */
+const ATHENA_PARQUET_TYPES: Record<FieldType, string> = { ...ATHENA_TYPES, timestamp: 'timestamp' };
+
 const FIELD_DOCS = {
   client: fieldDocs(clientLogRecordSchema.shape),
   audit: fieldDocs(auditLogRecordSchema.shape),
@@ -58,11 +61,7 @@ export function tableColumns(config: Pick<ExportConfig, 'logType' | 'format' | '
       { name: 'record', type: 'string' },
     ];
   if (config.format === 'parquet')
-    // Typed in the file: timestamps are TIMESTAMP(MICROS, UTC), which Athena reads as timestamp.
-    return parquetColumns(config).map((c) => ({
-      name: c.name,
-      type: c.type === 'timestamp' ? 'timestamp' : ATHENA_TYPES[c.type],
-    }));
+    return parquetColumns(config).map((c) => ({ name: c.name, type: ATHENA_PARQUET_TYPES[c.type] }));
   const docs = FIELD_DOCS[config.logType] as Record<string, { type: FieldType }>;
   const { fields } = createProjection(config.logType, config.format, config.exclude);
   return fields.map((name) => ({ name, type: ATHENA_TYPES[(docs[name] as { type: FieldType }).type] }));

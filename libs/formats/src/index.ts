@@ -6,11 +6,5 @@ export { csvField } from './encoders/csv';
 export { apacheTime } from './encoders/apache';
 export type { LineEncoder } from './encoders/encoder';
 export { type IpRewrite, canonicalIp, createIpPseudonymizer, createIpRewrite, truncateIp } from './ip-handling';
-export {
-  PARQUET_ROW_GROUP_ROWS,
-  PARQUET_ROW_GROUP_TEXT_BYTES,
-  type ParquetColumn,
-  allParquetColumns,
-  encodeParquet,
-  parquetColumns,
-} from './parquet';
+export { PARQUET_ROW_GROUP_ROWS, PARQUET_ROW_GROUP_TEXT_BYTES, encodeParquet } from './parquet';
+export { type ParquetColumn, allParquetColumns, parquetColumns } from './parquet-columns';

@@ -23,8 +23,6 @@ export const PARQUET_ROW_GROUP_ROWS = 16_384;
 /** A row group also ends once its strings hold about this many characters. */
 export const PARQUET_ROW_GROUP_TEXT_BYTES = 8 * 1024 * 1024;
 
-export { type ParquetColumn, allParquetColumns, parquetColumns } from './parquet-columns';
-
 /**
  * The Parquet file of the records, in pieces: each row group as it is encoded (the first with the
  * file's header), then the footer. Records are projected (exclusions, repository scope, IP

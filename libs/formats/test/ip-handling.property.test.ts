@@ -4,7 +4,7 @@
 import { BlockList, isIP, isIPv4, isIPv6 } from 'node:net';
 import fc from 'fast-check';
 import { parse as parseCsv } from 'csv-parse/sync';
-import type { Format } from '@log-exporter/schemas';
+import type { LineFormat } from '@log-exporter/schemas';
 import { SEED_EXAMPLE_CLIENT_RECORD } from '@log-exporter/testing';
 import { canonicalIp, createIpPseudonymizer, createIpRewrite, createRecordEncoder, truncateIp } from '../src';
 
@@ -108,7 +108,7 @@ describe('hash', () => {
 });
 
 /** The client record's `ip_address` as each format writes it, read back with that format's reader. */
-function writtenIp(format: Exclude<Format, 'parquet'>, line: string, header: string | null): string | null {
+function writtenIp(format: LineFormat, line: string, header: string | null): string | null {
   switch (format) {
     case 'csv': {
       const [row] = parseCsv(`${header}\n${line}\n`, { columns: true }) as Record<string, string>[];
@@ -126,7 +126,7 @@ function writtenIp(format: Exclude<Format, 'parquet'>, line: string, header: str
 }
 
 describe('every format writes the rewritten address', () => {
-  const formats: Exclude<Format, 'parquet'>[] = ['csv', 'json', 'json-ts', 'apache'];
+  const formats: LineFormat[] = ['csv', 'json', 'json-ts', 'apache'];
   const address = fc.oneof(fc.ipV4(), fc.ipV6(), fc.constant('unknown'));
 
   it.each(formats)('%s, truncate and hash', (format) => {

@@ -2,11 +2,8 @@
 // value of hostile records comes back exactly, typed (timestamps to the microsecond, integers,
 // doubles, strings; nulls as nulls and empty strings as empty strings), columns in the output
 // contract's order, exclusions and IP handling as in every other format, row groups bounded.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { readParquetWithDuckdb } from '@log-exporter/local-stack';
+import { type ParquetReadBack, readParquetBytesWithDuckdb } from '@log-exporter/local-stack';
 import {
   AUDIT_LOG_FIELDS,
   CLIENT_LOG_FIELDS,
@@ -28,24 +25,15 @@ import {
 import { clientRecord } from './hostile-records';
 
 const WINDOW = { start: '2026-11-25T00:00:00Z', end: '2026-11-26T00:00:00Z' };
-let dir: string;
-let files = 0;
-
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'parquet-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-async function writeParquet(
+/** Encodes the records as one Parquet file and reads it back with DuckDB. */
+async function writeAndRead(
   records: readonly LogRecord[],
   options: Omit<EncodingOptions, 'format'> & { parquetCompression?: ParquetCompression },
-): Promise<string> {
+): Promise<ParquetReadBack> {
   const chunks: Buffer[] = [];
   const stream = encodeToStream(inBatches(records), { ...options, format: 'parquet', compression: 'none' });
   for await (const chunk of stream) chunks.push(Buffer.from(chunk as Buffer));
-  const path = join(dir, `file-${++files}.parquet`);
-  writeFileSync(path, Buffer.concat(chunks));
-  return path;
+  return readParquetBytesWithDuckdb(Buffer.concat(chunks));
 }
 
 /** What a stored value should read back as: timestamps as exact microseconds. */
@@ -65,8 +53,7 @@ const DUCKDB_TYPES: Record<string, string> = {
 describe('Parquet files, read back by DuckDB', () => {
   it('carries every value of hostile client records exactly, typed, in the contract order', async () => {
     const records = [SEED_EXAMPLE_CLIENT_RECORD, ...fc.sample(clientRecord, { numRuns: 300, seed: 16 })];
-    const path = await writeParquet(records as LogRecord[], { logType: 'client', exclude: [] });
-    const back = readParquetWithDuckdb(path);
+    const back = await writeAndRead(records as LogRecord[], { logType: 'client', exclude: [] });
     const columns = allParquetColumns('client');
     expect(back.columns.map((c) => c.name)).toEqual(CLIENT_LOG_FIELDS);
     expect(back.columns.map((c) => c.type)).toEqual(columns.map((c) => DUCKDB_TYPES[c.type]));
@@ -89,8 +76,7 @@ describe('Parquet files, read back by DuckDB', () => {
     const records = [...generateAuditLogs({ seed: 5, organization: 'acme', window: WINDOW, count: 200 })].map(
       ({ organization: _organization, ...record }) => record as LogRecord,
     );
-    const path = await writeParquet(records, { logType: 'audit', exclude: [] });
-    const back = readParquetWithDuckdb(path);
+    const back = await writeAndRead(records, { logType: 'audit', exclude: [] });
     expect(back.columns.map((c) => c.name)).toEqual(AUDIT_LOG_FIELDS);
     const columns = allParquetColumns('audit');
     back.rows.forEach((row, i) => {
@@ -102,8 +88,7 @@ describe('Parquet files, read back by DuckDB', () => {
   it('leaves excluded columns out, rewrites repository paths and IPs as every format does', async () => {
     const records = [...generateClientLogs({ seed: 6, organization: 'acme', window: WINDOW, count: 100 })];
     const options = { logType: 'client' as const, exclude: ['geo' as const, 'eula' as const, 'namespace' as const] };
-    const path = await writeParquet(records as LogRecord[], { ...options, ipHandling: 'truncate' });
-    const back = readParquetWithDuckdb(path);
+    const back = await writeAndRead(records as LogRecord[], { ...options, ipHandling: 'truncate' });
     const names = back.columns.map((c) => c.name);
     expect(names).toEqual(parquetColumns(options).map((c) => c.name));
     for (const gone of ['city', 'country', 'continent', 'eula', 'eula_number']) expect(names).not.toContain(gone);
@@ -118,12 +103,11 @@ describe('Parquet files, read back by DuckDB', () => {
   it('writes snappy pages on request, and bounded row groups', async () => {
     const count = PARQUET_ROW_GROUP_ROWS + 100;
     const records = [...generateClientLogs({ seed: 7, organization: 'acme', window: WINDOW, count })];
-    const path = await writeParquet(records as LogRecord[], {
+    const back = await writeAndRead(records as LogRecord[], {
       logType: 'client',
       exclude: [],
       parquetCompression: 'snappy',
     });
-    const back = readParquetWithDuckdb(path);
     expect(back.codecs).toEqual(['SNAPPY']);
     expect(back.rowGroups).toBe(2);
     expect(back.rows).toHaveLength(count);
@@ -131,7 +115,7 @@ describe('Parquet files, read back by DuckDB', () => {
   });
 
   it('writes a valid file with the columns and no rows for no records', async () => {
-    const back = readParquetWithDuckdb(await writeParquet([], { logType: 'audit', exclude: ['ip'] }));
+    const back = await writeAndRead([], { logType: 'audit', exclude: ['ip'] });
     expect(back.rows).toEqual([]);
     expect(back.columns.map((c) => c.name)).toEqual(AUDIT_LOG_FIELDS.filter((f) => f !== 'actor_ip_address'));
   });
@@ -144,7 +128,7 @@ describe('Parquet files, read back by DuckDB', () => {
 
   it('names the field and value of a record it cannot type', async () => {
     const bad = { ...SEED_EXAMPLE_CLIENT_RECORD, recorded: 'yesterday' } as LogRecord;
-    await expect(writeParquet([bad], { logType: 'client', exclude: [] })).rejects.toThrow(
+    await expect(writeAndRead([bad], { logType: 'client', exclude: [] })).rejects.toThrow(
       'field recorded: "yesterday" is not a timestamp',
     );
   });

@@ -7,6 +7,8 @@ export type LogType = z.infer<typeof logTypeSchema>;
 /** csv, JSON Stream, JSON Stream + Timestamp, Apache combined (client logs only), Parquet. */
 export const formatSchema = z.enum(['csv', 'json', 'json-ts', 'apache', 'parquet']);
 export type Format = z.infer<typeof formatSchema>;
+/** The formats that write one record per text line (all but Parquet). */
+export type LineFormat = Exclude<Format, 'parquet'>;
 
 /** Compression of the whole object. Parquet compresses inside the file: its objects take `none`. */
 export const compressionSchema = z.enum(['gzip', 'zstd', 'none']);

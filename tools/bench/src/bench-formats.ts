@@ -3,13 +3,12 @@
 // of them escaping anything. Same records, same 64 KiB chunking into Buffers, alternating rounds;
 // medians reported. Gzip throughput is shown for context (it dominates real exports).
 import { createGzip } from 'node:zlib';
-import { CLIENT_LOG_CSV_FIELDS, type ClientLogRecord, type Format } from '@log-exporter/schemas';
+import { CLIENT_LOG_CSV_FIELDS, type ClientLogRecord, type Format, type LineFormat } from '@log-exporter/schemas';
 import { apacheTime, encodeRecords, inBatches, type LogRecord } from '@log-exporter/formats';
 import { generateClientLogs } from '@log-exporter/testing';
 import { median, peakRssMb, timeMs } from './measure';
 
 const CHUNK_CHARS = 64 * 1024;
-type LineFormat = Exclude<Format, 'parquet'>;
 const FORMATS: LineFormat[] = ['csv', 'json', 'json-ts', 'apache'];
 
 export interface FormatFigures {

@@ -117,10 +117,11 @@ export function exportInput(form: Form): Record<string, unknown> {
     // With the IP choice posted, it alone says whether IPs are dropped (see settleIpHandling).
     exclude: ipHandling ? many(form, 'exclude').filter((group) => group !== 'ip') : many(form, 'exclude'),
     ...(ipHandling ? { ipHandling } : {}),
-    // Parquet compresses inside the file: the form offers no object compression for it.
-    compression: formatCompressesItself(one(form, 'format') as Format)
-      ? 'none'
-      : one(form, 'compression') || compressionSchema.options[0],
+    // Parquet compresses inside the file: the form sends no object compression for it, and the
+    // export gets the one its format needs (defaultCompression, on create and on a change).
+    ...(formatCompressesItself(one(form, 'format') as Format)
+      ? {}
+      : { compression: one(form, 'compression') || compressionSchema.options[0] }),
     parquetCompression: one(form, 'parquetCompression') || DEFAULT_PARQUET_COMPRESSION,
     cadence: one(form, 'cadence') || cadenceSchema.options[0],
     notifyUrl: one(form, 'notifyUrl') || null,
