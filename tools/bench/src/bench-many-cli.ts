@@ -1,15 +1,7 @@
 // `npm run bench:many [-- --exports N --records-per-export M]`: prints the run, then one JSON line:
 // {"exports", "recordsPerExport", "seconds", "windowsPerSec", "peakRssMb", "objects"}.
 import { benchManyExports } from './bench-many';
-
-function wholeFlag(argv: readonly string[], flag: string, fallback: number): number {
-  const index = argv.indexOf(flag);
-  if (index === -1) return fallback;
-  const value = Number(argv[index + 1]);
-  if (!Number.isInteger(value) || value < 1)
-    throw new Error(`${flag} ${JSON.stringify(argv[index + 1])}: expected a whole number, at least 1`);
-  return value;
-}
+import { wholeFlag } from './measure';
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);

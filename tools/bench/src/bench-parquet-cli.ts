@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { WORKER_NODE_FLAGS } from '@log-exporter/config';
 import { PARQUET_WRITERS, type ParquetWriterName } from './bench-parquet-child';
-import { formatRate, median, parseRecordsFlag } from './measure';
+import { formatRate, median, parseRecordsFlag, wholeFlag } from './measure';
 
 interface ChildResult {
   seconds: number;
@@ -27,10 +27,7 @@ function runChild(writer: ParquetWriterName, records: number): ChildResult {
 function main(): void {
   const argv = process.argv.slice(2);
   const records = parseRecordsFlag(argv, 1_000_000);
-  const runsAt = argv.indexOf('--runs');
-  const runs = runsAt === -1 ? 3 : Number(argv[runsAt + 1]);
-  if (!Number.isInteger(runs) || runs < 1)
-    throw new Error(`--runs ${JSON.stringify(argv[runsAt + 1])}: expected a whole number, at least 1`);
+  const runs = wholeFlag(argv, '--runs', 3);
   const results = new Map<ParquetWriterName, ChildResult[]>(PARQUET_WRITERS.map((w) => [w, []]));
   for (let run = 1; run <= runs; run++)
     for (const writer of PARQUET_WRITERS) {

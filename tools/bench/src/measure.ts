@@ -28,6 +28,16 @@ export function parseRecordsFlag(argv: readonly string[], fallback: number): num
   return value;
 }
 
+/** The whole number (at least 1) after `flag` in argv, or `fallback` without the flag. */
+export function wholeFlag(argv: readonly string[], flag: string, fallback: number): number {
+  const index = argv.indexOf(flag);
+  if (index === -1) return fallback;
+  const value = Number(argv[index + 1]);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${flag} ${JSON.stringify(argv[index + 1])}: expected a whole number, at least 1`);
+  return value;
+}
+
 export function formatRate(perSecond: number): string {
   return Math.round(perSecond).toLocaleString('en-US');
 }
