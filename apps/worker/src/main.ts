@@ -11,8 +11,10 @@ import {
 import { CustomerCredentials, CustomerS3Clients } from '@log-exporter/aws';
 import {
   EnvError,
+  applyWorkerRuntimeV8Flags,
   createLogger,
   memoryUsageMb,
+  missingWorkerAllocatorEnv,
   missingWorkerNodeFlags,
   parseEnv,
   workerEnvSchema,
@@ -25,6 +27,7 @@ import { createExportWorker } from './export-worker';
 import { freeLoopbackPort } from './worker-telemetry';
 
 async function main(): Promise<void> {
+  applyWorkerRuntimeV8Flags();
   const env = parseEnv(workerEnvSchema);
   const logger = createLogger({ name: 'worker', level: env.LOG_LEVEL });
 
@@ -136,6 +139,13 @@ async function main(): Promise<void> {
     logger.warn(
       { missingFlags },
       `started without ${missingFlags.join(' ')} (see the worker's README): memory may peak ~90 MB higher per export`,
+    );
+  }
+  const missingEnv = missingWorkerAllocatorEnv();
+  if (missingEnv.length > 0) {
+    logger.warn(
+      { missingEnv },
+      `started without ${missingEnv.join(' ')} in its environment (see the worker's README): memory may peak ~25 MB higher per export`,
     );
   }
   try {

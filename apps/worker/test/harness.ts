@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
-import { createLogger, withWorkerNodeFlags } from '@log-exporter/config';
+import { createLogger, withWorkerProcessSettings } from '@log-exporter/config';
 import { type ManifestSigningKey, generateSigningKey, parseSigningKey } from '@log-exporter/manifests';
 import {
   type ExportSettings,
@@ -284,7 +284,7 @@ export function startWorkerProcess(options: {
     {
       logFile: join(DATA_DIR, 'test', `${options.name}-${process.pid}.log`),
       cwd: REPO_ROOT,
-      env: withWorkerNodeFlags({
+      env: withWorkerProcessSettings({
         ...process.env,
         TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
         TEMPORAL_TASK_QUEUE: options.taskQueue,

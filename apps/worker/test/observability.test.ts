@@ -6,7 +6,7 @@ import { execSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { WORKER_NODE_FLAGS } from '@log-exporter/config';
+import { WORKER_ALLOCATOR_ENV, WORKER_NODE_FLAGS } from '@log-exporter/config';
 import { runExportWindow } from '@log-exporter/client';
 import {
   DATA_DIR,
@@ -65,6 +65,7 @@ it('exports a window, then serves metrics equal to its manifest and probes that 
       cwd: REPO_ROOT,
       env: {
         ...process.env,
+        ...WORKER_ALLOCATOR_ENV,
         TEMPORAL_TASK_QUEUE: taskQueue,
         DATABASE_URL: databaseUrl,
         AWS_ENDPOINT_URL: moto.endpoint,

@@ -1,9 +1,11 @@
-// One measured run of a Parquet writer, in a process of its own so its peak RSS is its own:
+// One measured run of a Parquet writer, in a process of its own (started as the worker is) so its
+// peak RSS is its own:
 // `tsx bench-parquet-child.ts <writer> <records>` prints {"seconds","bytes","peakRssMb"}.
 // Both writers get the same generated client records (one window, in batches of 1,000), write
 // row groups of PARQUET_ROW_GROUP_ROWS rows with zstd pages and count the bytes they produce.
 // `generate` only generates the records: the floor both runs share.
 import * as arrow from 'apache-arrow';
+import { applyWorkerRuntimeV8Flags } from '@log-exporter/config';
 import {
   type LogRecord,
   PARQUET_ROW_GROUP_ROWS,
@@ -99,6 +101,7 @@ async function generateOnly(count: number): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  applyWorkerRuntimeV8Flags(); // the worker's heap, as its main.ts sets it
   const [writer, countText] = process.argv.slice(2);
   const count = Number(countText);
   if (!PARQUET_WRITERS.includes(writer as ParquetWriterName) || !Number.isInteger(count) || count < 1)

@@ -4,7 +4,7 @@
 // taken off), file size and peak RSS per writer, medians, then one JSON line.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { WORKER_NODE_FLAGS } from '@log-exporter/config';
+import { withWorkerProcessSettings } from '@log-exporter/config';
 import { PARQUET_WRITERS, type ParquetWriterName } from './bench-parquet-child';
 import { formatRate, median, parseRecordsFlag, wholeFlag } from './measure';
 
@@ -18,7 +18,7 @@ function runChild(writer: ParquetWriterName, records: number): ChildResult {
   const tsx = join(__dirname, '..', '..', '..', 'node_modules', '.bin', 'tsx');
   const out = execFileSync(tsx, [join(__dirname, 'bench-parquet-child.ts'), writer, String(records)], {
     encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: WORKER_NODE_FLAGS.join(' ') },
+    env: withWorkerProcessSettings(process.env),
     maxBuffer: 1024 * 1024,
   });
   return JSON.parse(out.trim().split('\n').pop() as string) as ChildResult;

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
-import { WORKER_NODE_FLAGS } from '@log-exporter/config';
+import { WORKER_ALLOCATOR_ENV, WORKER_NODE_FLAGS } from '@log-exporter/config';
 import { DATA_DIR, REPO_ROOT, type Service, startService, waitUntil } from '@log-exporter/local-stack';
 
 /** Builds the worker exactly as `nx build worker` does and returns its entry point. */
@@ -47,6 +47,7 @@ export async function startBenchWorker(options: {
     logFile: join(DATA_DIR, 'bench', options.logName),
     cwd: REPO_ROOT,
     env: {
+      ...WORKER_ALLOCATOR_ENV,
       ...process.env,
       ...options.env,
       TEMPORAL_TASK_QUEUE: options.taskQueue,

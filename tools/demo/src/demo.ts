@@ -24,7 +24,7 @@ import {
   startService,
   waitUntil,
 } from '@log-exporter/local-stack';
-import { withWorkerNodeFlags } from '@log-exporter/config';
+import { withWorkerProcessSettings } from '@log-exporter/config';
 import { parsePublicKey, verifyExportedFiles } from '@log-exporter/manifests';
 import { s3BucketReader } from '@log-exporter/aws';
 import { previousWindow, windowContaining } from '@log-exporter/schemas';
@@ -104,7 +104,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const worker = startService('worker', tsx, [join(REPO_ROOT, 'apps', 'worker', 'src', 'main.ts')], {
       logFile: join(demoDir, 'worker.log'),
       cwd: REPO_ROOT,
-      env: withWorkerNodeFlags(env),
+      env: withWorkerProcessSettings(env),
     });
     services.push(worker);
     const adminUrl = `http://127.0.0.1:${adminPort}`;

@@ -18,7 +18,7 @@ import { ensureChromium } from './chromium';
 import { ensurePythonTools } from './python-tools';
 import { type LocalStack, portsFromEnv, startLocalStack } from './stack';
 
-import { withWorkerNodeFlags } from '@log-exporter/config';
+import { withWorkerProcessSettings } from '@log-exporter/config';
 const DEFAULT_PORTS = { temporalPort: 7233, temporalUiPort: 8233, s3EmulatorPort: 5000 };
 
 function say(line: string): void {
@@ -90,7 +90,7 @@ async function dev(): Promise<void> {
   const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
   const worker = startService('worker', tsx, [join(REPO_ROOT, 'apps', 'worker', 'src', 'main.ts')], {
     logFile: join(DATA_DIR, 'logs', 'worker.log'),
-    env: withWorkerNodeFlags(env),
+    env: withWorkerProcessSettings(env),
     cwd: REPO_ROOT,
   });
   const admin = startService('admin app', tsx, [join(REPO_ROOT, 'apps', 'admin', 'src', 'main.ts')], {
