@@ -133,8 +133,9 @@ format).
   a Parquet export's \`compression\` is \`none\` (it is set so when you leave it out, and any other
   value is refused).
 - Row groups hold up to ${PARQUET_ROW_GROUP_ROWS.toLocaleString('en-US')} rows (fewer when their
-  text passes ${PARQUET_ROW_GROUP_TEXT_BYTES / 1024 / 1024} MiB), each column chunk with min/max
-  statistics, so engines skip row groups outside a time range.
+  text passes ${PARQUET_ROW_GROUP_TEXT_BYTES / 1024 / 1024} MiB). Timestamp and number columns
+  carry min/max statistics in each row group, so engines skip row groups outside a time range;
+  text columns carry none.
 - Stored as \`application/vnd.apache.parquet\`. A preview (\`POST /api/exports/:id/preview\`)
   shows each row as a JSON Stream line of the same columns.
 
