@@ -140,6 +140,10 @@ class SqliteDriver extends SqliteExecutor implements SqlDriver {
     const reader = new Database(this.path, { readonly: true, fileMustExist: true });
     registerFunctions(reader);
     reader.pragma('busy_timeout = 10000');
+    // 8 MB of page cache instead of better-sqlite3's 16 MB: rows are read once, in index order.
+    // Measured 2026-12-04 (npm run bench, 5,000,000 records, json-ts + gzip): 8 MB 37.4 s at 234 MB,
+    // 16 MB 40.3 s at 243 MB, 4 MB 44.4 s at 234 MB (2 MB was slower still).
+    reader.pragma('cache_size = -8000');
     const rows = reader
       .prepare(sql)
       .raw(true)
