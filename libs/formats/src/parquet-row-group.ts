@@ -6,7 +6,7 @@
 // gathering 16,384-row groups as strings peaked ~390 MB above idle. So text goes into one UTF-8
 // buffer per column with end offsets, required integers and timestamps into typed arrays; only
 // nullable numbers (few, and small) stay JavaScript values.
-import { parseRfc3339Micros } from '@log-exporter/schemas';
+import { rfc3339MicrosParser } from '@log-exporter/schemas';
 import type { ParquetColumn } from './parquet-columns';
 
 /** A gathered column as it travels to the encoding thread. */
@@ -145,12 +145,14 @@ function converter(column: ParquetColumn): Convert {
     throw new Error(`field ${column.name}: ${JSON.stringify(value)} is not a ${column.type}`);
   };
   switch (column.type) {
-    case 'timestamp':
+    case 'timestamp': {
+      const parse = rfc3339MicrosParser(); // this column's own: it caches the hour last parsed
       return (value) => {
         if (value === null || value === undefined) return null;
-        const micros = typeof value === 'string' ? parseRfc3339Micros(value) : undefined;
+        const micros = typeof value === 'string' ? parse(value) : undefined;
         return micros ?? fail(value);
       };
+    }
     case 'integer':
       return (value) => {
         if (value === null || value === undefined) return null;

@@ -69,7 +69,11 @@ function encodingThread(): void {
     const view = (i: number) => (nulls[i] ? null : bytes.subarray(i === 0 ? 0 : (ends[i - 1] as number), ends[i]));
     return {
       length: rows,
-      slice: (from: number, to: number) => Array.from({ length: to - from }, (_, k) => view(from + k)),
+      slice: (from: number, to: number) => {
+        const values = new Array<Uint8Array | null>(to - from);
+        for (let k = 0; k < values.length; k++) values[k] = view(from + k);
+        return values;
+      },
     };
   };
   const buffersOf = (columns: ColumnPayload[]): ArrayBuffer[] =>

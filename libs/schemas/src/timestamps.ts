@@ -33,6 +33,57 @@ export function parseRfc3339Micros(text: string): number | undefined {
   return epochSeconds * MICROS_PER_SECOND + micros;
 }
 
+/**
+ * A parser equal to parseRfc3339Micros, faster on runs of timestamps in the form the store writes
+ * (`YYYY-MM-DDTHH:MM:SS[.fraction]` then `+00:00` or `Z`): it parses a date and hour once, while
+ * the timestamps that follow stay in that hour, and their minutes, seconds and fraction from
+ * character codes. Anything else goes to parseRfc3339Micros. For the hot path of typed output
+ * (Parquet): the regular expression's match array and substrings were ~10% of the worker's time
+ * and much of its garbage, measured with --cpu-prof on 1,000,000 records. One parser per column.
+ */
+export function rfc3339MicrosParser(): (text: string) => number | undefined {
+  let hour = ''; // `YYYY-MM-DDTHH` of the last timestamp parsed the fast way
+  let hourMicros = 0;
+  return (text) => {
+    const n = text.length;
+    const end = text.charCodeAt(n - 1) === Z ? n - 1 : text.endsWith('+00:00') ? n - 6 : -1;
+    if (end < 19 || text.charCodeAt(13) !== COLON || text.charCodeAt(16) !== COLON) return parseRfc3339Micros(text);
+    if (hour === '' || !text.startsWith(hour)) {
+      const micros = parseRfc3339Micros(`${text.slice(0, 13)}:00:00Z`);
+      if (micros === undefined) return parseRfc3339Micros(text);
+      hour = text.slice(0, 13);
+      hourMicros = micros;
+    }
+    const minute = twoDigits(text, 14);
+    const second = twoDigits(text, 17);
+    if (!(minute <= 59 && second <= 59)) return parseRfc3339Micros(text); // NaN too
+    let fraction = 0;
+    if (end > 19) {
+      const digits = end - 20;
+      if (text.charCodeAt(19) !== DOT || digits < 1 || digits > 9) return parseRfc3339Micros(text);
+      for (let i = 20; i < end; i++) {
+        const digit = text.charCodeAt(i) - ZERO;
+        if (!(digit >= 0 && digit <= 9)) return parseRfc3339Micros(text);
+        if (i < 26) fraction = fraction * 10 + digit; // microseconds: the first six digits
+      }
+      for (let i = digits; i < 6; i++) fraction *= 10;
+    }
+    return hourMicros + (minute * 60 + second) * MICROS_PER_SECOND + fraction;
+  };
+}
+
+const ZERO = 48;
+const COLON = 58;
+const DOT = 46;
+const Z = 90;
+
+/** The two-digit number at `at`, or NaN when either is not a digit. */
+function twoDigits(text: string, at: number): number {
+  const tens = text.charCodeAt(at) - ZERO;
+  const ones = text.charCodeAt(at + 1) - ZERO;
+  return tens >= 0 && tens <= 9 && ones >= 0 && ones <= 9 ? tens * 10 + ones : NaN;
+}
+
 function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
