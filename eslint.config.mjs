@@ -28,14 +28,24 @@ export default tseslint.config(
   {
     files: ['libs/workflows/src/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
+          paths: [
+            {
+              name: '@log-exporter/schemas',
+              allowTypeImports: true,
+              message:
+                'workflows take values from @log-exporter/schemas/workflow (no zod: every workflow context would build the schemas again); types from @log-exporter/schemas',
+            },
+          ],
           patterns: [
             {
-              group: ['@log-exporter/*', '!@log-exporter/schemas'],
+              group: ['@log-exporter/*', '!@log-exporter/schemas', '!@log-exporter/schemas/workflow'],
               message: 'workflows import only @log-exporter/schemas',
             },
+
             {
               group: ['node:*', 'fs', 'path', 'crypto', 'zlib', 'stream'],
               message: 'workflow code must stay deterministic: no Node I/O',

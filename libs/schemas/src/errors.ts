@@ -84,3 +84,8 @@ export function explainFailure(type: string | null): string {
     'The export failed for a reason we did not foresee: we are looking into it, and the window is retried by the next scheduled runs.'
   );
 }
+
+/** Failure type of a POST that retrying cannot fix (refused address, 4xx, redirect). */
+export const NOTIFICATION_REFUSED_ERROR_TYPE = 'NotificationRefused';
+/** Failure type of a POST worth retrying (5xx, 408, 429, timeout, unreachable). */
+export const NOTIFICATION_UNDELIVERED_ERROR_TYPE = 'NotificationUndelivered';

@@ -14,6 +14,7 @@ export * from './runs';
 export * from './errors';
 export * from './search-attributes';
 export * from './workflow-contract';
+export * from './workflow-names';
 export * from './export-defaults';
 export * from './trust-policy-evaluator';
 export * from './notifications';

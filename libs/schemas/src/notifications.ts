@@ -30,11 +30,6 @@ export const notificationSchema = z.object({
 });
 export type Notification = z.infer<typeof notificationSchema>;
 
-/** Failure type of a POST that retrying cannot fix (refused address, 4xx, redirect). */
-export const NOTIFICATION_REFUSED_ERROR_TYPE = 'NotificationRefused';
-/** Failure type of a POST worth retrying (5xx, 408, 429, timeout, unreachable). */
-export const NOTIFICATION_UNDELIVERED_ERROR_TYPE = 'NotificationUndelivered';
-
 /** The signature header on every notification: `sha256=` and the hex HMAC-SHA256 of the raw body. */
 export const NOTIFICATION_SIGNATURE_HEADER = 'X-Log-Exporter-Signature';
 /** The notification's ID, the same on every retry of it: receivers drop repeats by it. */

@@ -33,6 +33,12 @@ export function parseRfc3339Micros(text: string): number | undefined {
   return epochSeconds * MICROS_PER_SECOND + micros;
 }
 
+/** Parses `2026-11-25` or an RFC 3339 time to microseconds; undefined when it is neither. */
+export function parseInstantMicros(value: string): number | undefined {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return parseRfc3339Micros(`${value}T00:00:00Z`);
+  return parseRfc3339Micros(value);
+}
+
 /**
  * A parser equal to parseRfc3339Micros, faster on runs of timestamps in the form the store writes
  * (`YYYY-MM-DDTHH:MM:SS[.fraction]` then `+00:00` or `Z`): it parses a date and hour once, while

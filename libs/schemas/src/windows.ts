@@ -6,6 +6,7 @@ import {
   MICROS_PER_HOUR,
   formatMicrosIso,
   formatMicrosRfc3339,
+  parseInstantMicros,
   parseRfc3339Micros,
 } from './timestamps';
 
@@ -19,12 +20,6 @@ export type ExportWindow = z.infer<typeof windowSchema>;
 
 export function windowLengthMicros(cadence: Cadence): number {
   return cadence === 'daily' ? MICROS_PER_DAY : MICROS_PER_HOUR;
-}
-
-/** Parses `2026-11-25` or an RFC 3339 time to microseconds; undefined when it is neither. */
-export function parseInstantMicros(value: string): number | undefined {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return parseRfc3339Micros(`${value}T00:00:00Z`);
-  return parseRfc3339Micros(value);
 }
 
 /** The window of this cadence starting exactly at `start`; throws naming the value if misaligned. */

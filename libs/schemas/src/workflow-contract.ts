@@ -6,8 +6,7 @@ import type { Cadence, Compression, Format, IpHandling, LogType, ParquetCompress
 import { exportIdSchema } from './ids';
 import type { ObjectKeyLayout } from './object-keys';
 import type { ExportedObject, RunError, RunStatus } from './runs';
-import { formatMicrosIso } from './timestamps';
-import { type ExportWindow, parseInstantMicros } from './windows';
+import type { ExportWindow } from './windows';
 
 export const DEFAULT_TASK_QUEUE = 'log-exports';
 
@@ -239,32 +238,6 @@ export interface NotificationActivities {
   recordNotificationGaveUp(input: { notificationId: string; error: string }): Promise<void>;
 }
 
-/** One workflow per notification, so a retrying delivery never holds up an export. */
-export function notificationWorkflowId(notificationId: string): string {
-  return `notification/${notificationId}`;
-}
-
-export const CLEAN_UP_LOGS_WORKFLOW = 'cleanUpLogs';
-
-/** The log clean-up's schedule: one per task queue (deployments may share a namespace). */
-export function logRetentionScheduleId(taskQueue: string): string {
-  return `log-retention/${taskQueue}`;
-}
-
-export const SCHEDULED_EXPORT_WORKFLOW = 'scheduledExport';
-export const BACKFILL_EXPORT_WORKFLOW = 'backfillExport';
-export const BACKFILL_PROGRESS_QUERY = 'progress';
-
-/** One schedule per export. */
-export function exportScheduleId(exportId: string): string {
-  return `export-schedule/${exportId}`;
-}
-
-/** One backfill workflow per (export, range): repeating a backfill joins it, or re-runs what failed. */
-export function backfillWorkflowId(exportId: string, firstWindowStart: string, lastWindowStart: string): string {
-  return `backfill/${exportId}/${canonicalWindowStart(firstWindowStart)}/${canonicalWindowStart(lastWindowStart)}`;
-}
-
 /** Every activity of one export window (README, How one window runs), in the order the workflow calls them. */
 export interface ExportActivities {
   resolveExport(input: ExportWindowInput): Promise<ResolvedExport>;
@@ -284,21 +257,4 @@ export interface ExportActivities {
   claimNotification(input: NotificationClaimInput): Promise<{ notificationId: string } | null>;
   /** For a scheduled run: the window to export, and failed earlier windows to retry first. */
   planScheduledRun(input: { exportId: string; scheduledAt: string }): Promise<ScheduledRunPlan>;
-}
-
-/**
- * One workflow ID per (export, window): a second start of the same window joins the first.
- * The start is canonicalised, so `2026-11-25` and `2026-11-25T00:00:00+00:00` name one window.
- */
-export function exportWindowWorkflowId(exportId: string, windowStart: string): string {
-  return `export-window/${exportId}/${canonicalWindowStart(windowStart)}`;
-}
-
-/** `2026-11-25T00:00:00Z` for any spelling of that instant; throws naming the value if unparsable. */
-export function canonicalWindowStart(windowStart: string): string {
-  const micros = parseInstantMicros(windowStart);
-  if (micros === undefined) {
-    throw new Error(`window start ${JSON.stringify(windowStart)} is not a date (2026-11-25) or an RFC 3339 time`);
-  }
-  return formatMicrosIso(micros);
 }

@@ -5,7 +5,7 @@ import {
   windowStartingAt,
   windowsStartingBetween,
 } from '../src/windows';
-import { canonicalWindowStart, exportWindowWorkflowId } from '../src/workflow-contract';
+import { canonicalWindowStart, exportWindowWorkflowId } from '../src/workflow-names';
 
 describe('export windows', () => {
   it('builds a daily window from a date or an aligned time', () => {

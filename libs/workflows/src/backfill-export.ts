@@ -2,7 +2,8 @@
 // window workflow ID, so a window is exported once however many backfills, schedules or manual
 // runs ask for it; the `progress` query shows where the backfill is.
 import { condition, defineQuery, setHandler } from '@temporalio/workflow';
-import { BACKFILL_PROGRESS_QUERY, type BackfillInput, type BackfillProgress } from '@log-exporter/schemas';
+import type { BackfillInput, BackfillProgress } from '@log-exporter/schemas';
+import { BACKFILL_PROGRESS_QUERY } from '@log-exporter/schemas/workflow';
 import { runWindowChild } from './window-children';
 
 export const progressQuery = defineQuery<BackfillProgress>(BACKFILL_PROGRESS_QUERY);

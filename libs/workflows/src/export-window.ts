@@ -27,7 +27,7 @@ import type {
   ResolvedExport,
   RunError,
 } from '@log-exporter/schemas';
-import { notificationWorkflowId } from '@log-exporter/schemas';
+import { notificationWorkflowId } from '@log-exporter/schemas/workflow';
 import { notifyCustomer } from './notify-customer';
 import { RETRY } from './retry-policies';
 import { searchKeys } from './search-attribute-keys';

@@ -1,7 +1,7 @@
 // The retry policies of every workflow's activities, named once. Misconfiguration (the
 // non-retryable types of libs/schemas) fails at once under each of them.
 import type { RetryPolicy } from '@temporalio/common';
-import { NON_RETRYABLE_ERROR_TYPES, NOTIFICATION_REFUSED_ERROR_TYPE } from '@log-exporter/schemas';
+import { NON_RETRYABLE_ERROR_TYPES, NOTIFICATION_REFUSED_ERROR_TYPE } from '@log-exporter/schemas/workflow';
 
 const nonRetryableErrorTypes = [...NON_RETRYABLE_ERROR_TYPES];
 

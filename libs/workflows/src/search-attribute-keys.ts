@@ -1,5 +1,5 @@
 import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
-import { SEARCH_ATTRIBUTES } from '@log-exporter/schemas';
+import { SEARCH_ATTRIBUTES } from '@log-exporter/schemas/workflow';
 
 /** Typed keys of the search attributes every export workflow carries (registered by the stack). */
 export const searchKeys = {

@@ -2,7 +2,8 @@
 // starts a window (schedule, backfill, run now) shares one workflow per (export, window).
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ChildWorkflowFailure, ParentClosePolicy, executeChild, patched, workflowInfo } from '@temporalio/workflow';
-import { type LogType, type WindowOutcome, exportWindowWorkflowId } from '@log-exporter/schemas';
+import type { LogType, WindowOutcome } from '@log-exporter/schemas';
+import { exportWindowWorkflowId } from '@log-exporter/schemas/workflow';
 import { CORRECTIONS_PATCH, exportWindow } from './export-window';
 import { searchKeys as keys } from './search-attribute-keys';
 
