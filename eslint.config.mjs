@@ -45,7 +45,6 @@ export default tseslint.config(
               group: ['@log-exporter/*', '!@log-exporter/schemas', '!@log-exporter/schemas/workflow'],
               message: 'workflows import only @log-exporter/schemas',
             },
-
             {
               group: ['node:*', 'fs', 'path', 'crypto', 'zlib', 'stream'],
               message: 'workflow code must stay deterministic: no Node I/O',

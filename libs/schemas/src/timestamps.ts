@@ -55,9 +55,10 @@ export function rfc3339MicrosParser(): (text: string) => number | undefined {
     const end = text.charCodeAt(n - 1) === Z ? n - 1 : text.endsWith('+00:00') ? n - 6 : -1;
     if (end < 19 || text.charCodeAt(13) !== COLON || text.charCodeAt(16) !== COLON) return parseRfc3339Micros(text);
     if (hour === '' || !text.startsWith(hour)) {
-      const micros = parseRfc3339Micros(`${text.slice(0, 13)}:00:00Z`);
+      const start = text.slice(0, 13);
+      const micros = parseRfc3339Micros(`${start}:00:00Z`);
       if (micros === undefined) return parseRfc3339Micros(text);
-      hour = text.slice(0, 13);
+      hour = start;
       hourMicros = micros;
     }
     const minute = twoDigits(text, 14);

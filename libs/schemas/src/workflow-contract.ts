@@ -1,6 +1,7 @@
 // The contract between the export workflow and its activities: inputs, outputs and the activity
-// interface. Workflows import only this (never the activities' code), so history stays small and
-// carries no log data and no secrets: IDs, counts, keys and checksums only.
+// interface. Workflows import its types (never the activities' code), so history stays small and
+// carries no log data and no secrets: IDs, counts, keys and checksums only. The workflow names and
+// IDs they call are in workflow-names.ts (zod-free, for the workflow bundle).
 import { z } from 'zod';
 import type { Cadence, Compression, Format, IpHandling, LogType, ParquetCompression } from './export-options';
 import { exportIdSchema } from './ids';
