@@ -10,6 +10,7 @@ import { startExportWindow } from '@log-exporter/client';
 import {
   DATA_DIR,
   EMULATED_EXPORTER_ACCOUNT_ID,
+  type EmulatedCustomerAccount,
   type LocalStack,
   createCustomerAccount,
   listKeys,
@@ -25,6 +26,8 @@ const BUCKET = 'bench-many';
 /** Start requests in flight at once (the windows themselves all run at once). */
 const START_CONCURRENCY = 50;
 const RESULT_CONCURRENCY = 200;
+/** Organisations whose External IDs one role's trust policy lists. */
+const EXTERNAL_IDS_PER_ROLE = 100;
 
 export interface ManyExportsBenchResult {
   exports: number;
@@ -51,22 +54,32 @@ export async function benchManyExports(options: {
   const moto = stack.moto!;
   let connection: Connection | undefined;
   try {
-    // One role for every organisation, each with its own External ID (as the store requires): the
-    // role's trust policy lists them all, as the local stack's STS checks it (IAM takes a list of
-    // values in a condition and matches any of them).
+    // Organisations share roles, EXTERNAL_IDS_PER_ROLE at a time, each role's trust policy listing
+    // its organisations' External IDs (IAM takes a list of values in a condition and matches any
+    // of them), as the local stack's STS checks it. Not one role for all: the STS stand-in reads
+    // the role's trust policy from moto on every AssumeRole, so one policy of N External IDs made
+    // the bench's own set-up cost grow with N² (at 10,000 exports each GetRole returned ~400 KB).
     const externalIds = Array.from({ length: count }, () => generateExternalId());
     const [statement] = trustPolicy({ exporterAccountId: EMULATED_EXPORTER_ACCOUNT_ID, externalId: '' }).Statement;
-    const policy = {
-      Version: '2012-10-17',
-      Statement: [{ ...statement, Condition: { StringEquals: { 'sts:ExternalId': externalIds } } }],
-    };
-    const account = await createCustomerAccount(moto.endpoint, {
-      accountId: '525252525252',
-      bucket: BUCKET,
-      roleName: 'BenchWriter',
-      trustPolicy: policy,
-      permissionPolicy: permissionPolicy({ bucket: BUCKET, prefix: '' }),
-    });
+    const roleOf = (i: number) => `BenchWriter-${String(Math.floor(i / EXTERNAL_IDS_PER_ROLE)).padStart(3, '0')}`;
+    const accounts: EmulatedCustomerAccount[] = [];
+    for (let first = 0; first < count; first += EXTERNAL_IDS_PER_ROLE) {
+      const ids = externalIds.slice(first, first + EXTERNAL_IDS_PER_ROLE);
+      accounts.push(
+        await createCustomerAccount(moto.endpoint, {
+          accountId: '525252525252',
+          bucket: BUCKET,
+          createBucket: first === 0,
+          roleName: roleOf(first),
+          trustPolicy: {
+            Version: '2012-10-17',
+            Statement: [{ ...statement, Condition: { StringEquals: { 'sts:ExternalId': ids } } }],
+          },
+          permissionPolicy: permissionPolicy({ bucket: BUCKET, prefix: '' }),
+        }),
+      );
+    }
+    const account = accounts[0]!;
 
     print(`onboarding ${count.toLocaleString('en-US')} organisations with ${recordsPerExport} records each…`);
     const store = await openSqliteStore({ path: storePath });
@@ -79,7 +92,7 @@ export async function benchManyExports(options: {
         bucket: BUCKET,
         region: 'us-east-1',
         prefix: organization,
-        roleName: 'BenchWriter',
+        roleName: roleOf(i),
         externalId: externalIds[i] as string,
       });
       const config = await store.exports.create(
@@ -159,7 +172,7 @@ export async function benchManyExports(options: {
       };
     } finally {
       await worker.service.stop();
-      account.s3.destroy();
+      for (const a of accounts) a.s3.destroy();
     }
   } finally {
     await connection?.close();
