@@ -7,7 +7,7 @@ import {
   formatSupportsLogType,
 } from '@log-exporter/schemas';
 import { createApacheEncoder } from './encoders/apache';
-import { createCsvEncoder } from './encoders/csv';
+import { createCsvEncoder, isNeverQuoted } from './encoders/csv';
 import type { LineEncoder } from './encoders/encoder';
 import { createJsonEncoder, createJsonTimestampEncoder } from './encoders/json';
 import { createIpRewrite } from './ip-handling';
@@ -75,22 +75,32 @@ export function createRecordEncoder(options: EncodingOptions): RecordEncoder {
   };
 }
 
-/** What a database needs to write an export's lines itself (see the store's json-lines.ts). */
-export interface DatabaseLineSpec {
-  fields: readonly string[];
-  /** Field whose value, then a space, starts each line (JSON Stream + Timestamp); null for none. */
-  prefixField: string | null;
-}
+/** What a database needs to write an export's lines itself (see the store's database-lines.ts). */
+export type DatabaseLineSpec =
+  | {
+      format: 'json';
+      fields: readonly string[];
+      /** Field whose value, then a space, starts each line (JSON Stream + Timestamp); null for none. */
+      prefixField: string | null;
+    }
+  | {
+      format: 'csv';
+      fields: readonly string[];
+      /** Fields written without the quoting test, as the CSV encoder writes them. */
+      plainFields: readonly string[];
+    };
 
 /**
- * The fields and prefix for the database to write this export's lines as JSON text, or null when
- * the worker must encode each record (CSV, Apache, and exclusions or IP handling that rewrite
- * values).
+ * The fields (and prefix, or unquoted fields) for the database to write this export's lines
+ * itself, or null when the worker must encode each record (Apache lines, and IP handling that
+ * rewrites values).
  */
 export function databaseLineSpec(options: EncodingOptions): DatabaseLineSpec | null {
   const { logType, format } = options;
-  if (format !== 'json' && format !== 'json-ts') return null;
+  if (format !== 'json' && format !== 'json-ts' && format !== 'csv') return null;
   const projection = projectionFor(options);
   if (projection.apply !== null) return null;
-  return { fields: projection.fields, prefixField: format === 'json-ts' ? eventTimeField(logType) : null };
+  const { fields } = projection;
+  if (format === 'csv') return { format, fields, plainFields: fields.filter(isNeverQuoted) };
+  return { format: 'json', fields, prefixField: format === 'json-ts' ? eventTimeField(logType) : null };
 }

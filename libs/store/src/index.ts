@@ -4,4 +4,4 @@ export { POSTGRES_MIGRATIONS } from './migrations/postgres';
 export { SQLITE_MIGRATIONS } from './migrations/sqlite';
 export type { Migration } from './migrations/migration';
 export * from './reconciliation';
-export type { JsonLineSpec } from './json-lines';
+export type { CsvLineSpec, JsonLineSpec, LineSpec } from './database-lines';

@@ -53,6 +53,13 @@ export const AUDIT_TABLE: LogTable = {
   floatFields: [],
 };
 
+/** SQL giving `field`'s value. */
+export function fieldColumn(table: LogTable, field: string): string {
+  const i = table.fields.indexOf(field);
+  if (i < 0) throw new Error(`${table.table} has no field ${JSON.stringify(field)}`);
+  return table.columns[i]!;
+}
+
 /**
  * Builds records from rows read as arrays (in `fields` order). The builder is generated for the
  * table's fields so every record has the same shape: cheaper to make than the objects drivers

@@ -18,7 +18,7 @@ import type {
   Run,
   RunError,
 } from '@log-exporter/schemas';
-import type { JsonLineSpec } from './json-lines';
+import type { LineSpec } from './database-lines';
 
 export interface NewDestination {
   organization: string;
@@ -155,14 +155,15 @@ export interface LogRepository {
   clientLogPages(scope: WindowScope, range: CursorRange, pageSize?: number): AsyncIterable<ClientLogRecord[]>;
   auditLogPages(scope: WindowScope, range: CursorRange, pageSize?: number): AsyncIterable<AuditLogRecord[]>;
   /**
-   * The same slice as JSON Stream lines the database writes (see json-lines.ts): each item is a
-   * line, or, for the rare row whose floats the database prints unlike JavaScript, its record.
+   * The same slice as lines the database writes (JSON Stream or CSV, see database-lines.ts): each
+   * item is a line, or, for the rare row whose floats the database prints unlike JavaScript, its
+   * record.
    */
-  jsonLinePages(
+  linePages(
     logType: LogType,
     scope: WindowScope,
     range: CursorRange,
-    spec: JsonLineSpec,
+    spec: LineSpec,
     pageSize?: number,
   ): AsyncIterable<(string | ClientLogRecord | AuditLogRecord)[]>;
 }

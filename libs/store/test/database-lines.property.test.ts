@@ -1,8 +1,8 @@
-// The JSON lines each database writes itself (jsonLinePages) are byte-identical to what the
-// worker's encoder makes of the same rows read as records: for arbitrary text (control
-// characters, quotes, backslashes, any Unicode), integers, nulls and floats of every magnitude,
-// sign and spelling (including those the databases print unlike JavaScript, which come back as
-// records for the encoder).
+// The JSON and CSV lines each database writes itself (linePages) are byte-identical to what the
+// worker's encoders make of the same rows read as records: for arbitrary text (control
+// characters, quotes, commas, CR and LF, backslashes, empty strings, any Unicode), integers,
+// nulls and floats of every magnitude, sign and spelling (including those the databases print
+// unlike JavaScript, which come back as records for the encoder).
 import fc from 'fast-check';
 import { createRecordEncoder, databaseLineSpec } from '@log-exporter/formats';
 import { TEST_DATABASE_KINDS, type TestDatabase, createTestDatabase } from '@log-exporter/local-stack';
@@ -23,7 +23,21 @@ async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
 const text = fc.string({ unit: 'binary', maxLength: 40 }).map((s) => s.replaceAll('\u0000', ''));
 const hostileText = fc.oneof(
   text,
-  fc.constantFrom('"', '\\', '\u0001\b\t\n\u000b\f\r\u001f', '\u007f', '\u2028\u2029', 'é😀', '</script>'),
+  fc.constantFrom(
+    '"',
+    '\\',
+    '\u0001\b\t\n\u000b\f\r\u001f',
+    '\u007f',
+    '\u2028\u2029',
+    'é😀',
+    '</script>',
+    '',
+    ',',
+    'a,"b"',
+    '\r\n',
+    ' ',
+    '=1+1',
+  ),
 );
 const float = fc.oneof(
   fc.double({ noNaN: true, noDefaultInfinity: true }),
@@ -50,9 +64,11 @@ const SPECS: { format: Format; exclude: FieldGroup[] }[] = [
   { format: 'json-ts', exclude: [] },
   { format: 'json', exclude: ['ip', 'geo'] },
   { format: 'json-ts', exclude: ['eula'] },
+  { format: 'csv', exclude: [] },
+  { format: 'csv', exclude: ['ip', 'geo'] },
 ];
 
-describe.each(TEST_DATABASE_KINDS)('%s: JSON lines written by the database', (kind) => {
+describe.each(TEST_DATABASE_KINDS)('%s: lines written by the database', (kind) => {
   let database: TestDatabase;
   let store: Store;
   let batch = 0;
@@ -80,7 +96,7 @@ describe.each(TEST_DATABASE_KINDS)('%s: JSON lines written by the database', (ki
           const options = { logType: 'client' as const, format, exclude };
           const { line } = createRecordEncoder(options);
           const spec = databaseLineSpec(options)!;
-          const written = await collect(store.logs.jsonLinePages('client', scope, WHOLE, spec));
+          const written = await collect(store.logs.linePages('client', scope, WHOLE, spec));
           const lines = written.map((item) => (typeof item === 'string' ? item : line(item)));
           expect(lines).toEqual(stored.map(line));
         }
@@ -96,7 +112,7 @@ describe.each(TEST_DATABASE_KINDS)('%s: JSON lines written by the database', (ki
     await store.logs.insertClientLogs(base.map((r, i) => ({ ...r, time_taken: times[i]! })));
     const scope: WindowScope = { logType: 'client', organization, repositories: null, window: WINDOW };
     const spec = databaseLineSpec({ logType: 'client', format: 'json', exclude: [] })!;
-    const written = await collect(store.logs.jsonLinePages('client', scope, WHOLE, spec));
+    const written = await collect(store.logs.linePages('client', scope, WHOLE, spec));
     const kinds = new Map(
       written.map((item) => [
         typeof item === 'string'
@@ -123,10 +139,10 @@ describe.each(TEST_DATABASE_KINDS)('%s: JSON lines written by the database', (ki
     const scope: WindowScope = { logType: 'audit', organization, repositories: null, window: WINDOW };
     const stored = await collect(store.logs.auditLogPages(scope, WHOLE));
     expect(stored).toHaveLength(200);
-    for (const format of ['json', 'json-ts'] as const) {
+    for (const format of ['json', 'json-ts', 'csv'] as const) {
       const options = { logType: 'audit' as const, format, exclude: [] };
       const { line } = createRecordEncoder(options);
-      const written = await collect(store.logs.jsonLinePages('audit', scope, WHOLE, databaseLineSpec(options)!));
+      const written = await collect(store.logs.linePages('audit', scope, WHOLE, databaseLineSpec(options)!));
       expect(written.every((item) => typeof item === 'string')).toBe(true);
       expect(written).toEqual(stored.map(line));
     }

@@ -15,6 +15,11 @@ const QUOTE = /"/g;
  */
 const NEVER_QUOTED = new Set(['datetime', 'recorded', 'event_at', 'status', 'bytes', 'eula_number', 'time_taken']);
 
+/** Whether the encoder writes `field` as it is, without the quoting test. */
+export function isNeverQuoted(field: string): boolean {
+  return NEVER_QUOTED.has(field);
+}
+
 export function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return String(value);
@@ -37,7 +42,7 @@ export function createCsvEncoder(fields: readonly string[]): LineEncoder {
     if (!/^[a-z_][a-z0-9_]*$/.test(field))
       throw new Error(`field name ${JSON.stringify(field)} is not a plain identifier`);
   }
-  const parts = fields.map((field) => (NEVER_QUOTED.has(field) ? `plain(r.${field})` : `quote(r.${field})`));
+  const parts = fields.map((field) => (isNeverQuoted(field) ? `plain(r.${field})` : `quote(r.${field})`));
   const body = parts.length === 0 ? `return '';` : `return ${parts.join(" + ',' + ")};`;
   const build = new Function('quote', 'plain', `return function csvLine(r) { ${body} };`) as (
     quote: (value: unknown) => string,

@@ -16,7 +16,7 @@ import {
   type LogTable,
   recordBuilder,
 } from '../log-tables';
-import { type JsonLineSpec, jsonLineSelect, parseFallbackRow } from '../json-lines';
+import { type LineSpec, lineSelect, parseFallbackRow } from '../database-lines';
 import type { SqlDriver } from '../sql-driver';
 import type { CursorRange, InsertResult, LogRepository, WindowScope } from '../store';
 import { DEFAULT_PAGE_SIZE, windowQuery } from '../window-query';
@@ -117,16 +117,16 @@ export class Logs implements LogRepository {
     return this.pages(scope, range, pageSize, this.buildAudit);
   }
 
-  jsonLinePages(
+  linePages(
     logType: LogType,
     scope: WindowScope,
     range: CursorRange,
-    spec: JsonLineSpec,
+    spec: LineSpec,
     pageSize = DEFAULT_PAGE_SIZE,
   ): AsyncIterable<(string | ClientLogRecord | AuditLogRecord)[]> {
     const table = logType === 'client' ? CLIENT_TABLE : AUDIT_TABLE;
     const build = logType === 'client' ? this.buildClient : this.buildAudit;
-    const select = jsonLineSelect(table, spec, this.db.kind);
+    const select = lineSelect(table, spec, this.db.kind);
     const line = (row: readonly unknown[]) =>
       row[0] !== null ? (row[0] as string) : build(parseFallbackRow(table, row[1] as string));
     return this.pages(scope, range, pageSize, line, select);

@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { JSON_NUMBER_FUNCTION, jsonNumber } from '../json-lines';
+import { JSON_NUMBER_FUNCTION, jsonNumber } from '../float-text';
 import type { SqlBinder, SqlDriver, SqlExecutor } from '../sql-driver';
 
 export interface SqliteDriverOptions {
@@ -194,7 +194,7 @@ export function openSqliteDriver(options: SqliteDriverOptions): SqlDriver {
   return new SqliteDriver(db, options.path);
 }
 
-/** The SQL functions our queries call (json-lines.ts). */
+/** The SQL functions our queries call (float-text.ts). */
 function registerFunctions(db: Database.Database): void {
   db.function(JSON_NUMBER_FUNCTION, { deterministic: true }, jsonNumber);
 }
