@@ -1,11 +1,12 @@
 // `npm run bench [-- --records N] [--runs N] [--format F] [--compression gzip|zstd|none] [--workers N]
 // [--ours-only] [--matrix]`: progress on stderr, then a summary and one JSON line on stdout:
-// {"records", "format", "compression", "workers", "recordsPerSec", "peakRssMb", "baselineRecordsPerSec", "ratio"}.
+// {"records", "format", "compression", "workers", "recordsPerSec", "peakRssMb", "baselineRecordsPerSec", "ratio",
+// "cpuSeconds": {"ours", "baseline"}} (the machine's busy CPU seconds per run, medians).
 // --matrix runs every format × compression (1 run each unless --runs) and ends with
 // {"records", "matrix": [...one object as above per pair, with bytes], "gzipFloor": {...per format}}.
 import { compressionSchema, defaultCompression, formatCompressesItself, formatSchema } from '@log-exporter/schemas';
 import { type ExportBenchResult, benchExport } from './bench-export';
-import { parseRecordsFlag } from './measure';
+import { describeCpu, parseRecordsFlag } from './measure';
 
 function flag<T>(argv: readonly string[], name: string, parse: (value: string | undefined) => T, fallback: T): T {
   const index = argv.indexOf(name);
@@ -42,6 +43,7 @@ function summaryJson(result: ExportBenchResult, format: string, compression: str
     peakRssMb: result.peakRssMb,
     baselineRecordsPerSec: result.baselineRecordsPerSec,
     ratio: result.ratio,
+    cpuSeconds: result.cpuSeconds,
     bytes: result.bytes,
   };
 }
@@ -82,13 +84,13 @@ async function main(): Promise<void> {
       }
     }
     out(`records: ${records.toLocaleString('en-US')} per window, ${runs} run(s) each`);
-    out('format   compr  ours rec/s  baseline rec/s  ratio  ours MB  baseline MB  peak RSS');
+    out('format   compr  ours rec/s  baseline rec/s  ratio  ours MB  baseline MB  peak RSS  CPU s ours/baseline');
     for (const r of rows) {
       out(
         `${r.format.padEnd(8)} ${r.compression.padEnd(5)} ${String(r.recordsPerSec).padStart(11)} ` +
           `${String(r.baselineRecordsPerSec).padStart(15)} ${r.ratio.toFixed(3).padStart(6)} ` +
           `${(r.bytes.ours / 1e6).toFixed(1).padStart(8)} ${(r.bytes.baseline / 1e6).toFixed(1).padStart(12)} ` +
-          `${String(r.peakRssMb).padStart(6)} MB`,
+          `${String(r.peakRssMb).padStart(6)} MB  ${r.cpuSeconds.ours.toFixed(1).padStart(5)} / ${r.cpuSeconds.baseline.toFixed(1)}`,
       );
     }
     for (const [format, f] of Object.entries(gzipFloor))
@@ -119,6 +121,13 @@ async function main(): Promise<void> {
       `${perSec(result.bytes.baseline, result.baselineRecordsPerSec)} MB/s written (${compression})`,
   );
   out(`ours / baseline:    ${result.ratio}`);
+  out(
+    `machine CPU:        ours ${describeCpu(result.cpuSeconds.ours, result.records / result.recordsPerSec)}` +
+      (oursOnly
+        ? ''
+        : `, baseline ${describeCpu(result.cpuSeconds.baseline, result.records / result.baselineRecordsPerSec)}`) +
+      ' (medians; every process on the machine)',
+  );
   const { bytes: _bytes, ...summary } = summaryJson(result, format, compression, workers);
   out(JSON.stringify(summary));
 }

@@ -32,7 +32,7 @@ import { openSqliteStore } from '@log-exporter/store';
 import { generateClientLogs } from '@log-exporter/testing';
 import { ensureBaselineTools } from './baseline-tools';
 import { type BenchWorker, buildWorker, startBenchWorker } from './bench-worker';
-import { median } from './measure';
+import { describeCpu, machineBusySeconds, median } from './measure';
 
 const WINDOW = { start: '2026-10-01T00:00:00Z', end: '2026-10-02T00:00:00Z' };
 const ORGANIZATION = 'benchco';
@@ -44,7 +44,16 @@ export interface ExportBenchResult {
   peakRssMb: number;
   baselineRecordsPerSec: number;
   ratio: number;
-  runs: { oursSeconds: number[]; baselineSeconds: number[]; peakRssMb: number[] };
+  runs: {
+    oursSeconds: number[];
+    baselineSeconds: number[];
+    peakRssMb: number[];
+    /** CPU the whole machine spent busy during each run (measure.ts machineBusySeconds). */
+    oursCpuSeconds: number[];
+    baselineCpuSeconds: number[];
+  };
+  /** Medians of the runs' machine CPU seconds. */
+  cpuSeconds: { ours: number; baseline: number };
   bytes: { ours: number; baseline: number };
   /** With compression none: seconds `gzip -6` alone takes on the uncompressed output. */
   gzipFloorSeconds: number | null;
@@ -190,6 +199,7 @@ export async function benchExport(options: {
     connection = await Connection.connect({ address: stack.temporal.address });
     const client = new Client({ connection });
     const oursSeconds: number[] = [];
+    const oursCpuSeconds: number[] = [];
     const rss: number[] = [];
     let oursBytes = 0;
     let lastKey: string | undefined;
@@ -226,6 +236,7 @@ export async function benchExport(options: {
         const samples: number[] = [];
         // BENCH_RSS_TRACE=1 prints the worker's RSS every half second (where the memory goes).
         const sampler = process.env.BENCH_RSS_TRACE ? setInterval(() => samples.push(worker.rssMb()), 500) : undefined;
+        const cpuBefore = machineBusySeconds();
         const started = process.hrtime.bigint();
         const result = await runExportWindow(client, {
           exportId: config.id,
@@ -234,6 +245,7 @@ export async function benchExport(options: {
           rerun: true,
         });
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const cpuSeconds = machineBusySeconds() - cpuBefore;
         if (sampler) {
           clearInterval(sampler);
           print(`  RSS every 0.5 s (MB): ${samples.join(' ')}`);
@@ -241,11 +253,12 @@ export async function benchExport(options: {
         if (result.records !== options.records)
           throw new Error(`exported ${result.records} records, expected ${options.records}`);
         oursSeconds.push(seconds);
+        oursCpuSeconds.push(cpuSeconds);
         rss.push(worker.peakRssMb());
         oursBytes = result.bytes;
         lastKey = result.objects[0]?.key;
         print(
-          `  ours, run ${run}: ${seconds.toFixed(2)} s, worker peak RSS ${rss[rss.length - 1]} MB (${idleRss} MB before the window), ${result.objects.length} object(s)`,
+          `  ours, run ${run}: ${seconds.toFixed(2)} s, worker peak RSS ${rss[rss.length - 1]} MB (${idleRss} MB before the window), ${result.objects.length} object(s); ${describeCpu(cpuSeconds, seconds)}`,
         );
       } finally {
         await Promise.all(workers.map((w) => w.service.stop()));
@@ -253,6 +266,7 @@ export async function benchExport(options: {
     }
 
     const baselineSeconds: number[] = [];
+    const baselineCpuSeconds: number[] = [];
     const env = {
       ...process.env,
       AWS_ACCESS_KEY_ID: EMULATOR_DUMMY_CREDENTIALS.accessKeyId,
@@ -264,10 +278,13 @@ export async function benchExport(options: {
       const command =
         `${tools.sqlite3} ${baselineReader} ${storePath} '${query}' | ${baselineCompressor} | ` +
         `${tools.aws} s3 cp - s3://bench-logs/baseline/run-${run}.json --endpoint-url ${moto.endpoint} --only-show-errors`;
+      const cpuBefore = machineBusySeconds();
       const seconds = await runBaseline(command, env);
+      const cpuSeconds = machineBusySeconds() - cpuBefore;
       baselineSeconds.push(seconds);
+      baselineCpuSeconds.push(cpuSeconds);
       print(
-        `  baseline (sqlite3 ${baselineReader} | ${baselineLabel} | aws s3 cp), run ${run}: ${seconds.toFixed(2)} s`,
+        `  baseline (sqlite3 ${baselineReader} | ${baselineLabel} | aws s3 cp), run ${run}: ${seconds.toFixed(2)} s; ${describeCpu(cpuSeconds, seconds)}`,
       );
     }
     const baselineBytes = options.oursOnly
@@ -313,7 +330,11 @@ export async function benchExport(options: {
       peakRssMb: Math.max(...rss),
       baselineRecordsPerSec: Math.round(baselineRecordsPerSec),
       ratio: options.oursOnly ? 0 : Math.round((recordsPerSec / baselineRecordsPerSec) * 1000) / 1000,
-      runs: { oursSeconds, baselineSeconds, peakRssMb: rss },
+      runs: { oursSeconds, baselineSeconds, peakRssMb: rss, oursCpuSeconds, baselineCpuSeconds },
+      cpuSeconds: {
+        ours: Math.round(median(oursCpuSeconds) * 10) / 10,
+        baseline: options.oursOnly ? 0 : Math.round(median(baselineCpuSeconds) * 10) / 10,
+      },
       bytes: { ours: oursBytes, baseline: baselineBytes },
       gzipFloorSeconds,
     };

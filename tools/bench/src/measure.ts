@@ -1,4 +1,7 @@
-// Small measuring helpers shared by the benchmarks: wall time, medians, peak RSS.
+// Small measuring helpers shared by the benchmarks: wall time, medians, peak RSS, the machine's CPU.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
 
 export async function timeMs(run: () => Promise<unknown> | unknown): Promise<number> {
@@ -16,6 +19,30 @@ export function median(values: readonly number[]): number {
 /** Peak resident set size of this process so far, in MB. */
 export function peakRssMb(): number {
   return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+/** Cores the machine's CPU time is shared among. */
+export const MACHINE_CORES = availableParallelism();
+
+let clockTicks: number | undefined;
+
+/**
+ * CPU time the whole machine has spent busy so far (every process, every core; user, system,
+ * interrupts and steal), in seconds, from Linux's /proc/stat. The difference over a run says
+ * how much CPU the run took from everything involved (worker, moto, Temporal, the baseline's
+ * tools), and against the wall time, whether the machine had any to spare.
+ */
+export function machineBusySeconds(): number {
+  clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  const cpu = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal] = cpu as [number, ...number[]];
+  return ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) / clockTicks;
+}
+
+/** `12.3 s of CPU (96% of 2 cores)` for a run of `wallSeconds`. */
+export function describeCpu(cpuSeconds: number, wallSeconds: number): string {
+  const busy = Math.round((cpuSeconds / (wallSeconds * MACHINE_CORES)) * 100);
+  return `${cpuSeconds.toFixed(1)} s of CPU (${busy}% of ${MACHINE_CORES} cores)`;
 }
 
 export function parseRecordsFlag(argv: readonly string[], fallback: number): number {
