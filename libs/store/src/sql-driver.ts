@@ -38,6 +38,15 @@ export interface LogPartitions {
   drop(table: string, name: string): Promise<void>;
 }
 
+export interface StreamOptions {
+  /**
+   * The SELECT list does much work per row (CSV lines): SQLite steps it on its reader thread,
+   * beside the caller's (sqlite/row-reader-thread.ts). PostgreSQL does the work in its own
+   * process anyway.
+   */
+  costlyRows?: boolean;
+}
+
 export interface SqlDriver extends SqlExecutor {
   readonly kind: 'sqlite' | 'postgres';
   /**
@@ -53,7 +62,12 @@ export interface SqlDriver extends SqlExecutor {
    * server-side cursor; SQLite: one statement stepped on a read-only connection of its own).
    * Rows are arrays in SELECT order.
    */
-  streamRows(sql: string, values: readonly unknown[], pageSize: number): AsyncIterable<unknown[][]>;
+  streamRows(
+    sql: string,
+    values: readonly unknown[],
+    pageSize: number,
+    options?: StreamOptions,
+  ): AsyncIterable<unknown[][]>;
   readonly partitions: LogPartitions | null;
   ping(): Promise<void>;
   close(): Promise<void>;

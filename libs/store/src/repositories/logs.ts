@@ -17,7 +17,7 @@ import {
   recordBuilder,
 } from '../log-tables';
 import { type LineSpec, lineSelect, parseFallbackRow } from '../database-lines';
-import type { SqlDriver } from '../sql-driver';
+import type { SqlDriver, StreamOptions } from '../sql-driver';
 import type { CursorRange, InsertResult, LogRepository, WindowScope } from '../store';
 import { DEFAULT_PAGE_SIZE, windowQuery } from '../window-query';
 
@@ -129,7 +129,7 @@ export class Logs implements LogRepository {
     const select = lineSelect(table, spec, this.db.kind);
     const line = (row: readonly unknown[]) =>
       row[0] !== null ? (row[0] as string) : build(parseFallbackRow(table, row[1] as string));
-    return this.pages(scope, range, pageSize, line, select);
+    return this.pages(scope, range, pageSize, line, select, { costlyRows: spec.format === 'csv' });
   }
 
   private async *pages<R>(
@@ -138,9 +138,10 @@ export class Logs implements LogRepository {
     pageSize: number,
     build: (row: readonly unknown[]) => R,
     select?: string,
+    options?: StreamOptions,
   ): AsyncGenerator<R[]> {
     const b = this.db.binder();
     const sql = windowQuery(scope, range, select === undefined ? { kind: 'rows' } : { kind: 'rows', select }, b);
-    for await (const rows of this.db.streamRows(sql, b.values, pageSize)) yield rows.map(build);
+    for await (const rows of this.db.streamRows(sql, b.values, pageSize, options)) yield rows.map(build);
   }
 }

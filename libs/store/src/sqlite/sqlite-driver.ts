@@ -5,7 +5,18 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { JSON_NUMBER_FUNCTION, jsonNumber } from '../float-text';
-import type { SqlBinder, SqlDriver, SqlExecutor } from '../sql-driver';
+import type { SqlBinder, SqlDriver, SqlExecutor, StreamOptions } from '../sql-driver';
+import { SqliteRowReader } from './row-reader-thread';
+
+/** How long a statement waits for a lock another connection holds. */
+const BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * Page cache of each streaming connection, KiB: 8 MB instead of better-sqlite3's 16 MB, as rows
+ * are read once, in index order. Measured 2026-12-04 (npm run bench, 5,000,000 records, json-ts +
+ * gzip): 8 MB 37.4 s at 234 MB, 16 MB 40.3 s at 243 MB, 4 MB 44.4 s at 234 MB (2 MB was slower).
+ */
+const STREAM_CACHE_KIB = 8000;
 
 export interface SqliteDriverOptions {
   /** File path, or `:memory:`. */
@@ -102,6 +113,8 @@ class SqliteDriver extends SqliteExecutor implements SqlDriver {
   readonly partitions = null;
   /** Transactions one after another: the connection has one transaction at a time. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Steps costly queries off the caller's thread; started at the first. */
+  private reader: SqliteRowReader | undefined;
 
   constructor(
     db: Database.Database,
@@ -127,8 +140,21 @@ class SqliteDriver extends SqliteExecutor implements SqlDriver {
     return result;
   }
 
-  streamRows(sql: string, values: readonly unknown[], pageSize: number): AsyncIterable<unknown[][]> {
-    return this.path === ':memory:' ? this.allAtOnce(sql, values, pageSize) : this.steppedRows(sql, values, pageSize);
+  streamRows(
+    sql: string,
+    values: readonly unknown[],
+    pageSize: number,
+    options: StreamOptions = {},
+  ): AsyncIterable<unknown[][]> {
+    if (this.path === ':memory:') return this.allAtOnce(sql, values, pageSize);
+    if (!options.costlyRows) return this.steppedRows(sql, values, pageSize);
+    const [named] = parameters(values);
+    this.reader ??= new SqliteRowReader({
+      path: this.path,
+      cacheKib: STREAM_CACHE_KIB,
+      busyTimeoutMs: BUSY_TIMEOUT_MS,
+    });
+    return this.reader.rows(sql, named ?? null, pageSize);
   }
 
   /**
@@ -139,11 +165,8 @@ class SqliteDriver extends SqliteExecutor implements SqlDriver {
   private async *steppedRows(sql: string, values: readonly unknown[], pageSize: number): AsyncGenerator<unknown[][]> {
     const reader = new Database(this.path, { readonly: true, fileMustExist: true });
     registerFunctions(reader);
-    reader.pragma('busy_timeout = 10000');
-    // 8 MB of page cache instead of better-sqlite3's 16 MB: rows are read once, in index order.
-    // Measured 2026-12-04 (npm run bench, 5,000,000 records, json-ts + gzip): 8 MB 37.4 s at 234 MB,
-    // 16 MB 40.3 s at 243 MB, 4 MB 44.4 s at 234 MB (2 MB was slower still).
-    reader.pragma('cache_size = -8000');
+    reader.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    reader.pragma(`cache_size = -${STREAM_CACHE_KIB}`);
     const rows = reader
       .prepare(sql)
       .raw(true)
@@ -179,6 +202,7 @@ class SqliteDriver extends SqliteExecutor implements SqlDriver {
   }
 
   async close(): Promise<void> {
+    await this.reader?.close();
     this.db.close();
   }
 }
@@ -189,7 +213,7 @@ export function openSqliteDriver(options: SqliteDriverOptions): SqlDriver {
   registerFunctions(db);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 10000');
+  db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   db.pragma('foreign_keys = ON');
   return new SqliteDriver(db, options.path);
 }
