@@ -233,4 +233,18 @@ export const SQLITE_MIGRATIONS: readonly Migration[] = [
         CHECK (parquet_compression IN ('zstd', 'snappy'));
     `,
   },
+  {
+    version: 8,
+    name: 'window indexes cover the ingest sequence',
+    sql: `
+      -- A delivery's window is counted and cut into parts with the ingest sequence in the
+      -- condition (its slice, or the cut at planning time): with ingest_seq in the window index
+      -- those scans read the index alone instead of every row (5,000,000 records: a count
+      -- 1.17 s → 0.30 s, a part boundary 0.23 s → 0.06 s).
+      DROP INDEX client_logs_by_window;
+      CREATE INDEX client_logs_by_window ON client_logs (namespace, recorded, request_id, ingest_seq);
+      DROP INDEX audit_logs_by_window;
+      CREATE INDEX audit_logs_by_window ON audit_logs (organization, event_at, uuid, ingest_seq);
+    `,
+  },
 ];
