@@ -18,8 +18,11 @@ import { JSON_NUMBER_FUNCTION, jsonNumber } from '../float-text';
 /** Pages read ahead of the one the caller holds: reading and encoding overlap, memory stays bounded. */
 export const READ_AHEAD_PAGES = 2;
 
-/** The thread's heap (old generation, MB): a few pages of rows and their copies for the port. */
-const READER_THREAD_HEAP_MB = 24;
+/**
+ * The thread's heap (old generation, MB): a few pages of rows at a time. Typical pages are well
+ * under 1 MB; the headroom is for pages of long lines (a field may hold 64 KiB of text).
+ */
+const READER_THREAD_HEAP_MB = 64;
 
 export interface ReaderSettings {
   path: string;
